@@ -1,0 +1,239 @@
+package config
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Version is arkisto's release; it goes into the user agent and warcinfo.
+const Version = "0.1.0"
+
+// ProjectURL is the contact put in the default user agent when the config
+// names none, so site owners can find out who is crawling them.
+const ProjectURL = "https://github.com/arkisto/arkisto"
+
+// DefaultMetricsAddr is the metrics listener: loopback only, on 9791, a port
+// no common exporter claims in the Prometheus default-port allocations.
+const DefaultMetricsAddr = "127.0.0.1:9791"
+
+// Config is everything one crawl job runs with. Field names are the YAML keys.
+type Config struct {
+	Seeds     []string `yaml:"seeds"`
+	SeedsFile string   `yaml:"seeds_file"`
+	Job       string   `yaml:"job"`
+	Output    string   `yaml:"output"`
+
+	Scope    string   `yaml:"scope"`
+	Include  []string `yaml:"include"`
+	Exclude  []string `yaml:"exclude"`
+	MaxDepth int      `yaml:"max_depth"`
+	MaxPages int      `yaml:"max_pages"`
+
+	Delay           time.Duration `yaml:"delay"`
+	HostConcurrency int           `yaml:"host_concurrency"`
+	Workers         int           `yaml:"workers"`
+	UserAgent       string        `yaml:"user_agent"`
+	Contact         string        `yaml:"contact"`
+	Operator        string        `yaml:"operator"`
+	Timeout         time.Duration `yaml:"timeout"`
+	MaxBodySize     int64         `yaml:"max_body_size"`
+	GracePeriod     time.Duration `yaml:"grace_period"`
+
+	WARCMaxSize int64  `yaml:"warc_max_size"`
+	WARCPrefix  string `yaml:"warc_prefix"`
+	WARCVersion string `yaml:"warc_version"`
+
+	MetricsAddr string `yaml:"metrics_addr"`
+	Pushgateway string `yaml:"pushgateway"`
+}
+
+// Default returns a Config with every default filled in.
+func Default() Config {
+	return Config{
+		Scope:           "domain",
+		MaxDepth:        20,
+		Delay:           time.Second,
+		HostConcurrency: 1,
+		Workers:         16,
+		Timeout:         60 * time.Second,
+		MaxBodySize:     100 << 20,
+		GracePeriod:     10 * time.Second,
+		WARCMaxSize:     1 << 30,
+		WARCPrefix:      "arkisto",
+		WARCVersion:     "1.1",
+		MetricsAddr:     DefaultMetricsAddr,
+	}
+}
+
+// LoadFile reads a YAML config on top of the defaults. Unknown keys are errors.
+func LoadFile(path string) (Config, error) {
+	cfg := Default()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config %s: %s", path, yaml.FormatError(err, false, true))
+	}
+	return cfg, nil
+}
+
+// Finish reads the seeds file, fills the defaults that depend on the seeds
+// (job name, output folder, user agent) and validates the result.
+func (c *Config) Finish() error {
+	if c.SeedsFile != "" {
+		seeds, err := readSeedsFile(c.SeedsFile)
+		if err != nil {
+			return err
+		}
+		c.Seeds = append(c.Seeds, seeds...)
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.Job == "" {
+		u, _ := url.Parse(c.Seeds[0])
+		c.Job = u.Hostname()
+	}
+	if c.Output == "" {
+		c.Output = filepath.Join("collections", c.Job)
+	}
+	if c.UserAgent == "" {
+		c.UserAgent = DefaultUserAgent(c.Contact)
+	}
+	return nil
+}
+
+// DefaultUserAgent starts with the product token that robots.txt groups
+// match ("arkisto") and carries a contact, as polite crawlers do.
+func DefaultUserAgent(contact string) string {
+	if contact == "" {
+		contact = ProjectURL
+	}
+	return fmt.Sprintf("arkisto/%s (+%s)", Version, contact)
+}
+
+// Validate checks every field and names the first one at fault.
+func (c *Config) Validate() error {
+	if len(c.Seeds) == 0 {
+		return fieldError("seeds", "at least one seed URL is required (positional argument, --seeds-file or seeds:)")
+	}
+	for i, s := range c.Seeds {
+		if err := checkSeed(s); err != nil {
+			return fieldError(fmt.Sprintf("seeds[%d]", i), err.Error())
+		}
+	}
+	switch c.Scope {
+	case "host", "domain", "prefix":
+	default:
+		return fieldError("scope", fmt.Sprintf("%q is not one of host, domain, prefix", c.Scope))
+	}
+	for _, f := range []struct {
+		name string
+		res  []string
+	}{{"include", c.Include}, {"exclude", c.Exclude}} {
+		for i, re := range f.res {
+			if _, err := regexp.Compile(re); err != nil {
+				return fieldError(fmt.Sprintf("%s[%d]", f.name, i), err.Error())
+			}
+		}
+	}
+	checks := []struct {
+		name string
+		bad  bool
+		why  string
+	}{
+		{"max_depth", c.MaxDepth < 0, "must be 0 or more"},
+		{"max_pages", c.MaxPages < 0, "must be 0 (no limit) or more"},
+		{"delay", c.Delay < 0, "must not be negative"},
+		{"host_concurrency", c.HostConcurrency < 1, "must be at least 1"},
+		{"workers", c.Workers < 1, "must be at least 1"},
+		{"timeout", c.Timeout <= 0, "must be positive"},
+		{"max_body_size", c.MaxBodySize <= 0, "must be positive"},
+		{"grace_period", c.GracePeriod < 0, "must not be negative"},
+		{"warc_max_size", c.WARCMaxSize <= 0, "must be positive"},
+		{"warc_prefix", strings.ContainsAny(c.WARCPrefix, `/\`) || c.WARCPrefix == "", "must be a non-empty file name part without slashes"},
+		{"warc_version", c.WARCVersion != "1.0" && c.WARCVersion != "1.1", "must be 1.0 or 1.1"},
+		{"user_agent", strings.ContainsAny(c.UserAgent, "\r\n"), "must be one line"},
+	}
+	for _, ck := range checks {
+		if ck.bad {
+			return fieldError(ck.name, ck.why)
+		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fieldError("metrics_addr", err.Error())
+		}
+	}
+	if c.Pushgateway != "" {
+		if err := checkSeed(c.Pushgateway); err != nil {
+			return fieldError("pushgateway", err.Error())
+		}
+	}
+	return nil
+}
+
+// FieldError is a config problem tied to one field (YAML key or flag name).
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("config field %s: %s", e.Field, e.Reason) }
+
+func fieldError(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
+
+func checkSeed(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("bad URL %q: %w", s, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("URL %q: scheme must be http or https", s)
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("URL %q has no host", s)
+	}
+	return nil
+}
+
+func readSeedsFile(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fieldError("seeds_file", err.Error())
+	}
+	defer f.Close()
+	var seeds []string
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		s := strings.TrimSpace(sc.Text())
+		if i := strings.Index(s, "#"); i >= 0 && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t') {
+			s = strings.TrimSpace(s[:i])
+		}
+		if s == "" {
+			continue
+		}
+		if err := checkSeed(s); err != nil {
+			return nil, fieldError(fmt.Sprintf("seeds_file %s line %d", path, line), err.Error())
+		}
+		seeds = append(seeds, s)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read seeds file %s: %w", path, err)
+	}
+	return seeds, nil
+}

@@ -1,0 +1,57 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/spf13/pflag"
+)
+
+// BindFlags registers one flag per crawl setting on fs, writing into c.
+// The defaults shown in --help are c's current values.
+func BindFlags(fs *pflag.FlagSet, c *Config) {
+	fs.StringVar(&c.SeedsFile, "seeds-file", c.SeedsFile, "file of seed URLs, one per line, # starts a comment")
+	fs.StringVar(&c.Job, "job", c.Job, "job name (default: the first seed's host)")
+	fs.StringVar(&c.Output, "output", c.Output, "collection folder (default: collections/<job>)")
+	fs.StringVar(&c.Scope, "scope", c.Scope, "which links to follow: host, domain (registrable domain and subdomains; an IP seed scopes to that address) or prefix")
+	fs.StringArrayVar(&c.Include, "include", c.Include, "regexp: URLs matching it are in scope too (repeatable)")
+	fs.StringArrayVar(&c.Exclude, "exclude", c.Exclude, "regexp: URLs matching it are never fetched (repeatable)")
+	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "link hops from a seed; page requisites may go two hops further")
+	fs.IntVar(&c.MaxPages, "max-pages", c.MaxPages, "stop cleanly after this many fetches (0 = no limit)")
+	fs.DurationVar(&c.Delay, "delay", c.Delay, "minimum gap between two requests to one host")
+	fs.IntVar(&c.HostConcurrency, "host-concurrency", c.HostConcurrency, "requests at once to one host")
+	fs.IntVar(&c.Workers, "workers", c.Workers, "fetches in flight in total")
+	fs.StringVar(&c.UserAgent, "user-agent", c.UserAgent, "User-Agent header (default: arkisto/"+Version+" (+<contact>))")
+	fs.StringVar(&c.Contact, "contact", c.Contact, "URL or e-mail put in the default user agent (default: "+ProjectURL+")")
+	fs.StringVar(&c.Operator, "operator", c.Operator, "who runs the crawl, recorded in warcinfo")
+	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "limit for one whole request and response")
+	fs.Int64Var(&c.MaxBodySize, "max-body-size", c.MaxBodySize, "bytes of a response body kept; longer ones are cut and marked WARC-Truncated")
+	fs.DurationVar(&c.GracePeriod, "grace-period", c.GracePeriod, "after SIGINT/SIGTERM, how long in-flight fetches may finish")
+	fs.Int64Var(&c.WARCMaxSize, "warc-max-size", c.WARCMaxSize, "start a new WARC file once one reaches this many bytes")
+	fs.StringVar(&c.WARCPrefix, "warc-prefix", c.WARCPrefix, "WARC file name prefix")
+	fs.StringVar(&c.WARCVersion, "warc-version", c.WARCVersion, "WARC format version, 1.1 or 1.0")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, `serve /metrics and /healthz here ("" disables)`)
+	fs.StringVar(&c.Pushgateway, "pushgateway", c.Pushgateway, "Prometheus Pushgateway URL to push metrics to during and at the end of the crawl")
+}
+
+// ApplyChanged copies the flags the user set on src onto dst, so flags win
+// over a config file loaded after parsing.
+func ApplyChanged(src *pflag.FlagSet, dst *Config) error {
+	into := pflag.NewFlagSet("apply", pflag.ContinueOnError)
+	BindFlags(into, dst)
+	var err error
+	src.Visit(func(f *pflag.Flag) {
+		target := into.Lookup(f.Name)
+		if target == nil || err != nil {
+			return
+		}
+		if slice, ok := f.Value.(pflag.SliceValue); ok {
+			err = target.Value.(pflag.SliceValue).Replace(slice.GetSlice())
+		} else {
+			err = target.Value.Set(f.Value.String())
+		}
+		if err != nil {
+			err = fmt.Errorf("flag --%s: %w", f.Name, err)
+		}
+	})
+	return err
+}

@@ -1,0 +1,57 @@
+package frontier
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrExhausted is returned by Next when nothing is queued and nothing is in
+// flight: the crawl has reached its end.
+var ErrExhausted = errors.New("frontier exhausted")
+
+// Priority orders the URLs of one host: prerequisites (robots.txt) first,
+// then page requisites, so a page's embeds are fetched before new pages.
+type Priority int
+
+const (
+	Prerequisite Priority = iota
+	Embed
+	Page
+	numPriorities
+)
+
+// Item is one URL to fetch and how it was found.
+type Item struct {
+	URL      string   // canonical URL, also the seen-set key
+	Host     string   // politeness key: scheme://host:port
+	Priority Priority //
+	Depth    int      // link hops from a seed
+	Hops     string   // Heritrix-style discovery path, e.g. "LLE"; "" for a seed
+	Via      string   // the URL it was found on, "" for a seed
+	Attempt  int      // fetches tried so far (retries)
+}
+
+// Stats is a snapshot of the frontier's size, for progress lines and metrics.
+type Stats struct {
+	Queued       int // URLs waiting
+	Seen         int // URLs ever accepted
+	Hosts        int // hosts known
+	HostsReady   int // hosts with URLs that may be fetched now
+	HostsWaiting int // hosts with URLs held back by politeness or back-off
+	InFlight     int // items handed out and not yet Done
+}
+
+// Frontier is the crawl's queue. Implementations are safe for concurrent use.
+type Frontier interface {
+	// Push queues it unless its URL was seen before; it reports whether it was queued.
+	Push(ctx context.Context, it Item) (bool, error)
+	// Next blocks until some host may be fetched under the politeness rules
+	// and returns its next item. It returns ErrExhausted at the end of the crawl.
+	Next(ctx context.Context) (Item, error)
+	// Done ends the fetch of it; its host may not be fetched again before ready.
+	Done(ctx context.Context, it Item, ready time.Time) error
+	// Stats reports the current sizes.
+	Stats() Stats
+	Close() error
+}
