@@ -1,0 +1,13 @@
+// Package capture records HTTP exchanges byte for byte for the WARC writer.
+//
+// Its one job is the http.RoundTripper that the crawler's colly collector
+// fetches through: every connection it dials is wrapped so that the bytes
+// written (the request) and the bytes read (the response, 1xx interim
+// responses included) are kept exactly as they crossed the wire, in
+// plaintext even over TLS. When the caller is done with a response body the
+// transport hands one Exchange to Options.OnExchange.
+//
+// The transport speaks HTTP/1.1 only, never decompresses, never follows
+// redirects and never reuses a connection, so that one connection holds one
+// exchange and the recorded bytes need no splitting.
+package capture

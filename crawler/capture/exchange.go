@@ -1,0 +1,150 @@
+package capture
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Values of Exchange.Truncated, as WARC-Truncated spells them.
+const (
+	TruncatedLength      = "length"      // MaxBodySize reached
+	TruncatedTime        = "time"        // Timeout or another deadline reached
+	TruncatedDisconnect  = "disconnect"  // the connection failed mid-body
+	TruncatedUnspecified = "unspecified" // the caller cancelled, or recording failed
+)
+
+// Exchange is one HTTP request and its response as they crossed the wire.
+//
+// When Truncated is set the response headers arrived and the body was cut;
+// Err says why. When Err is set and Truncated is empty, no usable response
+// arrived and Response holds whatever was read (possibly nothing).
+type Exchange struct {
+	Request    *http.Request
+	RawRequest []byte        // exactly the bytes written to the connection
+	Response   *Spool        // exactly the bytes read from the connection, 1xx responses included
+	IP         string        // remote IP actually dialed
+	Start      time.Time     // when RoundTrip began
+	Duration   time.Duration // from Start until the exchange ended
+	Truncated  string        // "", TruncatedLength, TruncatedTime, TruncatedDisconnect or TruncatedUnspecified
+	Err        error         // non-nil if the exchange ended before a complete response
+}
+
+// Close releases the recorded response.
+func (e *Exchange) Close() error {
+	return e.Response.Close()
+}
+
+// recorderKey carries the exchange's recorder from RoundTrip to the dial
+// functions through the request context, whose values net/http keeps for
+// the dial.
+type recorderKey struct{}
+
+// recorder collects the bytes of one exchange's connection.
+type recorder struct {
+	deadline time.Time // zero = none; applied to dialing and to the connection
+	response *Spool
+
+	// writing is held across each connection write and its recording, so
+	// that seal sees a write the peer already answered: the writer
+	// goroutine may not have returned from the syscall yet when the
+	// response is complete.
+	writing sync.Mutex
+
+	mu      sync.Mutex
+	request bytes.Buffer
+	conn    net.Conn
+	ip      string
+	sealed  bool
+}
+
+func recorderFrom(ctx context.Context) *recorder {
+	rec, _ := ctx.Value(recorderKey{}).(*recorder)
+	return rec
+}
+
+// write sends p on conn and records what was sent.
+func (r *recorder) write(conn net.Conn, p []byte) (int, error) {
+	r.writing.Lock()
+	defer r.writing.Unlock()
+	n, err := conn.Write(p)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.sealed {
+		r.request.Write(p[:n])
+	}
+	return n, err
+}
+
+func (r *recorder) read(p []byte) error {
+	if err := r.response.write(p); err != nil {
+		return fmt.Errorf("%w: %w", errRecording, err)
+	}
+	return nil
+}
+
+// dialed notes the connection of the exchange and the IP it reached.
+func (r *recorder) dialed(conn net.Conn, ip string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.sealed {
+		r.conn, r.ip = conn, ip
+	}
+}
+
+// seal ends the connection, stops recording and returns what was
+// recorded. Closing first unblocks a write in flight and stops late reads;
+// net/http closing it again later is harmless.
+func (r *recorder) seal() (request []byte, ip string) {
+	r.mu.Lock()
+	conn := r.conn
+	r.mu.Unlock()
+	if conn != nil {
+		_ = conn.Close() // the exchange is over; its errors are in Err already
+	}
+	r.writing.Lock()
+	defer r.writing.Unlock()
+	r.response.seal()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sealed = true
+	return bytes.Clone(r.request.Bytes()), r.ip
+}
+
+// exchange is the transport's bookkeeping for one RoundTrip until its
+// Exchange is handed over.
+type exchange struct {
+	req        *http.Request
+	start      time.Time
+	rec        *recorder
+	cancel     context.CancelFunc // releases the exchange's context
+	onExchange func(*Exchange)
+	once       sync.Once
+}
+
+// finish ends the exchange once, whatever path gets there first.
+func (x *exchange) finish(err error, truncated string) {
+	x.once.Do(func() {
+		x.cancel()
+		raw, ip := x.rec.seal()
+		if len(raw) == 0 || x.onExchange == nil {
+			// Nothing was sent, so there is nothing to archive.
+			_ = x.rec.response.Close()
+			return
+		}
+		x.onExchange(&Exchange{
+			Request:    x.req,
+			RawRequest: raw,
+			Response:   x.rec.response,
+			IP:         ip,
+			Start:      x.start,
+			Duration:   time.Since(x.start),
+			Truncated:  truncated,
+			Err:        err,
+		})
+	})
+}

@@ -1,0 +1,82 @@
+package capture
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"time"
+)
+
+// Options configure a Transport. A zero field means its default.
+type Options struct {
+	// MaxBodySize is the number of body bytes kept. Past it the body is cut,
+	// the connection closed and the exchange marked TruncatedLength. 0 means
+	// no limit.
+	MaxBodySize int64
+	// Timeout bounds the whole exchange, from dialing to the last body byte.
+	// A body cut by it is marked TruncatedTime. 0 means no limit, in which
+	// case closing an unread body waits for the server to finish.
+	Timeout time.Duration
+	// DialTimeout, TLSHandshakeTimeout and ResponseHeaderTimeout default to
+	// 10s, 10s and 30s.
+	DialTimeout           time.Duration
+	TLSHandshakeTimeout   time.Duration
+	ResponseHeaderTimeout time.Duration
+	// MaxHeaderBytes refuses response header blocks larger than this
+	// (default 1 MiB).
+	MaxHeaderBytes int64
+	// TLSConfig is cloned for every connection. nil skips certificate
+	// verification and accepts TLS 1.0: an archive keeps what a site served
+	// even when its certificate is bad, as Heritrix does.
+	TLSConfig *tls.Config
+	// DialContext opens TCP connections; nil uses a net.Dialer. It lets the
+	// crawler guard or redirect dialing.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// SpoolDir holds the temporary files of responses larger than
+	// MemoryLimit ("" = os.TempDir()).
+	SpoolDir string
+	// MemoryLimit is how many response bytes stay in memory before the
+	// spool spills to a file (default 1 MiB).
+	MemoryLimit int64
+	// OnExchange is called exactly once for every exchange whose request
+	// bytes were written, when its body is closed, read to the end or fails,
+	// or when RoundTrip fails. It owns Exchange.Response and must Close it.
+	// When nil, the transport closes the spool itself.
+	OnExchange func(*Exchange)
+}
+
+const (
+	defaultDialTimeout           = 10 * time.Second
+	defaultTLSHandshakeTimeout   = 10 * time.Second
+	defaultResponseHeaderTimeout = 30 * time.Second
+	defaultMaxHeaderBytes        = 1 << 20
+	defaultMemoryLimit           = 1 << 20
+)
+
+func (o Options) withDefaults() Options {
+	if o.DialTimeout <= 0 {
+		o.DialTimeout = defaultDialTimeout
+	}
+	if o.TLSHandshakeTimeout <= 0 {
+		o.TLSHandshakeTimeout = defaultTLSHandshakeTimeout
+	}
+	if o.ResponseHeaderTimeout <= 0 {
+		o.ResponseHeaderTimeout = defaultResponseHeaderTimeout
+	}
+	if o.MaxHeaderBytes <= 0 {
+		o.MaxHeaderBytes = defaultMaxHeaderBytes
+	}
+	if o.MemoryLimit <= 0 {
+		o.MemoryLimit = defaultMemoryLimit
+	}
+	if o.TLSConfig == nil {
+		o.TLSConfig = &tls.Config{
+			InsecureSkipVerify: true, //nolint:gosec // archives record sites with bad certificates too
+			MinVersion:         tls.VersionTLS10,
+		}
+	}
+	if o.DialContext == nil {
+		o.DialContext = (&net.Dialer{}).DialContext
+	}
+	return o
+}

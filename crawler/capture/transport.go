@@ -1,0 +1,100 @@
+package capture
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Transport is an http.RoundTripper that records every exchange it makes.
+// Build it with New. It is safe for concurrent use.
+type Transport struct {
+	opts  Options
+	inner *http.Transport
+}
+
+// New returns a Transport configured by opts.
+func New(opts Options) *Transport {
+	t := &Transport{opts: opts.withDefaults()}
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
+	t.inner = &http.Transport{
+		Proxy:          nil, // never an environment proxy: the archive must hold the origin's bytes
+		DialContext:    t.dialPlain,
+		DialTLSContext: t.dialTLS,
+		// HTTP/2 would multiplex exchanges over one framed, compressed
+		// stream; an empty TLSNextProto and HTTP/1 alone keep it out.
+		TLSNextProto:      map[string]func(string, *tls.Conn) http.RoundTripper{},
+		Protocols:         protocols,
+		ForceAttemptHTTP2: false,
+		// Without keep-alive one connection carries exactly one exchange, so
+		// the bytes recorded on it need no splitting between requests and a
+		// failed request is never retried on a second connection. Heritrix
+		// and internetarchive/gowarc record the same way; politeness delays
+		// between requests to a host make reuse rare anyway.
+		DisableKeepAlives: true,
+		// The caller asks for gzip itself and colly decodes it; the record
+		// keeps the encoded bytes.
+		DisableCompression:     true,
+		ResponseHeaderTimeout:  t.opts.ResponseHeaderTimeout,
+		ExpectContinueTimeout:  time.Second,
+		MaxResponseHeaderBytes: t.opts.MaxHeaderBytes,
+	}
+	return t
+}
+
+// RoundTrip sends req on a new recorded connection and returns the response
+// with its status, whatever it is: redirects are left to the caller. The
+// exchange is reported to OnExchange once the returned body is closed or
+// fails, or at once if RoundTrip fails after writing the request.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	var ctx context.Context
+	var cancel context.CancelFunc
+	var deadline time.Time
+	if t.opts.Timeout > 0 {
+		deadline = start.Add(t.opts.Timeout)
+		ctx, cancel = context.WithDeadline(req.Context(), deadline)
+	} else {
+		ctx, cancel = context.WithCancel(req.Context())
+	}
+	rec := &recorder{deadline: deadline, response: newSpool(t.opts.SpoolDir, t.opts.MemoryLimit)}
+	x := &exchange{req: req, start: start, rec: rec, cancel: cancel, onExchange: t.opts.OnExchange}
+
+	resp, err := t.inner.RoundTrip(req.WithContext(context.WithValue(ctx, recorderKey{}, rec)))
+	if err != nil {
+		err = t.explain(err, rec)
+		x.finish(err, "")
+		return nil, err
+	}
+	resp.Request = req
+	resp.Body = newBody(resp, x, t.opts.MaxBodySize)
+	return resp, nil
+}
+
+// explain marks a header block cut at MaxHeaderBytes. net/http reports it
+// with an unexported, unwrappable error; what tells it apart is that the
+// failure is not a network error and the whole header budget was read.
+func (t *Transport) explain(err error, rec *recorder) error {
+	var ne net.Error
+	if errors.As(err, &ne) || rec.response.Size() < t.opts.MaxHeaderBytes {
+		return err
+	}
+	return fmt.Errorf("read response header: %w: %w", ErrHeaderTooLarge, err)
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// transport.
+func (t *Transport) CloseIdleConnections() {
+	t.inner.CloseIdleConnections()
+}
+
+// Close releases idle resources. Exchanges in flight are not interrupted.
+func (t *Transport) Close() error {
+	t.inner.CloseIdleConnections()
+	return nil
+}

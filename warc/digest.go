@@ -1,0 +1,164 @@
+package warc
+
+import (
+	"bufio"
+	"crypto/sha1"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// messageFacts is what one pass over a captured HTTP message tells the
+// writer: its WARC digests and what the index needs to know about it.
+type messageFacts struct {
+	blockDigest   string // "sha1:BASE32" over every byte of the block
+	payloadDigest string // "sha1:BASE32" over the de-chunked entity body; "" when the framing cannot be parsed
+	status        int    // final status of a response; 0 for requests and unparsable blocks
+	mime          string // Content-Type without parameters, lower case; "" when absent
+	method        string // request method; for responses, the method the response answered
+}
+
+// scanResponse reads b once, hashing every byte for the block digest while
+// net/http parses the same bytes to find the entity body. method must be the
+// request's method: a HEAD response has headers that announce a body it does
+// not carry.
+func scanResponse(b Block, method string) (messageFacts, error) {
+	facts := messageFacts{method: method}
+	err := scanMessage(b, &facts, func(br *bufio.Reader) (io.Reader, error) {
+		resp, err := readFinalResponse(br, method)
+		if err != nil {
+			return nil, err
+		}
+		facts.status = resp.StatusCode
+		facts.mime = mediaType(resp.Header.Get("Content-Type"))
+		return resp.Body, nil
+	})
+	return facts, err
+}
+
+// scanRequest is scanResponse for the request side. A request without a
+// body (every GET) gets no payload digest, as in Heritrix's request records.
+func scanRequest(b Block) (messageFacts, error) {
+	var facts messageFacts
+	err := scanMessage(b, &facts, func(br *bufio.Reader) (io.Reader, error) {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return nil, err
+		}
+		facts.method = req.Method
+		facts.mime = mediaType(req.Header.Get("Content-Type"))
+		if req.ContentLength == 0 {
+			return nil, nil
+		}
+		return req.Body, nil
+	})
+	if facts.method == "" {
+		facts.method = requestMethod(b)
+	}
+	return facts, err
+}
+
+// scanMessage streams b through a SHA-1 for the block digest and hands the
+// same bytes to parse, which returns the entity body to hash as the payload
+// (nil for none). A block that does not parse as HTTP still gets its block
+// digest: it is archived as received. Only a failure to read b is an error.
+func scanMessage(b Block, facts *messageFacts, parse func(*bufio.Reader) (io.Reader, error)) error {
+	src := &stickyErrReader{r: io.NewSectionReader(b, 0, b.Size())}
+	blockHash := sha1.New()
+	// A request needs a few hundred bytes of buffer, a page up to 64 KiB;
+	// textproto copes with header lines longer than the buffer.
+	br := bufio.NewReaderSize(io.TeeReader(src, blockHash), int(min(max(b.Size(), 4<<10), 64<<10)))
+
+	body, perr := parse(br)
+	if perr == nil && body != nil {
+		payloadHash := sha1.New()
+		_, err := io.Copy(payloadHash, body)
+		// A body cut short by a size or time limit or a disconnect still
+		// has a payload: the bytes that arrived, as Heritrix digests them.
+		// Broken chunk framing has no defined payload, so it gets none.
+		if err == nil || errors.Is(err, io.ErrUnexpectedEOF) {
+			facts.payloadDigest = formatSHA1(payloadHash)
+		}
+	}
+	// Whatever parse left unread (trailing bytes, a body after broken
+	// framing) belongs to the block digest all the same.
+	if _, err := io.Copy(io.Discard, br); err != nil && src.err == nil {
+		return fmt.Errorf("read http message: %w", err)
+	}
+	if src.err != nil {
+		return fmt.Errorf("read http message: %w", src.err)
+	}
+	facts.blockDigest = formatSHA1(blockHash)
+	return nil
+}
+
+// readFinalResponse skips 1xx interim responses (100 Continue, 103 Early
+// Hints): they carry no body and the real response follows them on the same
+// connection. 101 Switching Protocols is final: what follows is not HTTP.
+func readFinalResponse(br *bufio.Reader, method string) (*http.Response, error) {
+	req := &http.Request{Method: method}
+	for {
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+			return resp, nil
+		}
+	}
+}
+
+// requestMethod takes the method from the request line when the request as a
+// whole does not parse, so a response still learns whether it answered a HEAD.
+func requestMethod(b Block) string {
+	line := make([]byte, 32)
+	n, _ := b.ReadAt(line, 0)
+	method, _, found := strings.Cut(string(line[:n]), " ")
+	if !found || method == "" || strings.IndexFunc(method, notTokenChar) >= 0 {
+		return ""
+	}
+	return method
+}
+
+func notTokenChar(r rune) bool {
+	return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
+}
+
+// mediaType drops parameters and lower-cases; a malformed header keeps
+// whatever precedes the first ';' so the index still has something.
+func mediaType(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
+		return mt
+	}
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+// formatSHA1 renders a digest the way WARC tools expect: "sha1:" and
+// unpadded upper-case base32 (a SHA-1 is 160 bits, so there is no padding).
+func formatSHA1(h hash.Hash) string {
+	return "sha1:" + base32.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+// stickyErrReader remembers the first error other than io.EOF so a failing
+// disk read cannot pass for the end of a message that net/http gave up on.
+type stickyErrReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyErrReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF && s.err == nil {
+		s.err = err
+	}
+	return n, err
+}

@@ -1,0 +1,273 @@
+package warc
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nlnwa/gowarc/v3"
+)
+
+// ErrEmptyResponse and ErrEmptyRequest are returned for an exchange with a
+// message of no bytes at all. An empty response means nothing was received,
+// so there is nothing to archive; an empty request means the recorder lost
+// what it sent. Either would make an application/http block that gowarc and
+// pywb's indexer cannot read.
+var (
+	ErrEmptyResponse = errors.New("exchange has an empty response")
+	ErrEmptyRequest  = errors.New("exchange has an empty request")
+)
+
+const (
+	contentTypeResponse = gowarc.ApplicationHttp + ";msgtype=response"
+	contentTypeRequest  = gowarc.ApplicationHttp + ";msgtype=request"
+)
+
+// pendingRecord is one WARC record whose digests are known and whose header
+// is ready, waiting for the file it will go into. The header is rendered by
+// hand rather than by gowarc's RecordBuilder because the builder copies the
+// block into its own buffer, may append CRLF to a response it finds
+// malformed, and re-digests the payload with the chunk framing included.
+type pendingRecord struct {
+	fields      []headerField // in writing order; Warcinfo-ID, Content-Type and -Length come last
+	contentType string
+	block       Block
+	written     Written // File, Offset and Length are filled in once written
+}
+
+type headerField struct{ name, value string }
+
+func (r *pendingRecord) add(name, value string) {
+	r.fields = append(r.fields, headerField{name, value})
+}
+
+// buildExchange digests both messages of ex and returns their records,
+// linked to each other by WARC-Concurrent-To. It reads the response once in
+// full, so callers run it before taking the writer's lock.
+func buildExchange(ex Exchange, version string) (response, request *pendingRecord, err error) {
+	if err := checkExchange(ex); err != nil {
+		return nil, nil, err
+	}
+	reqBlock := bytes.NewReader(ex.Request)
+	reqFacts, err := scanRequest(reqBlock)
+	if err != nil {
+		return nil, nil, fmt.Errorf("digest request of %s: %w", ex.TargetURI, err)
+	}
+	method := reqFacts.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	respFacts, err := scanResponse(ex.Response, method)
+	if err != nil {
+		return nil, nil, fmt.Errorf("digest response of %s: %w", ex.TargetURI, err)
+	}
+	respFacts.method = reqFacts.method
+
+	date := ex.Date
+	if date.IsZero() {
+		date = time.Now()
+	}
+	dateText, date := formatWarcDate(date, version)
+	respID, err := newRecordID()
+	if err != nil {
+		return nil, nil, err
+	}
+	reqID, err := newRecordID()
+	if err != nil {
+		return nil, nil, err
+	}
+
+	response = exchangeRecord(gowarc.Response, respID, reqID, ex, dateText, date, respFacts)
+	response.contentType = contentTypeResponse
+	response.block = ex.Response
+	if ex.Truncated != "" {
+		response.add(gowarc.WarcTruncated, ex.Truncated)
+	}
+	request = exchangeRecord(gowarc.Request, reqID, respID, ex, dateText, date, reqFacts)
+	request.contentType = contentTypeRequest
+	request.block = reqBlock
+	return response, request, nil
+}
+
+func exchangeRecord(typ gowarc.RecordType, id, concurrentTo string, ex Exchange, dateText string, date time.Time, facts messageFacts) *pendingRecord {
+	r := &pendingRecord{written: Written{
+		RecordID:      id,
+		Type:          typ.String(),
+		TargetURI:     ex.TargetURI,
+		Date:          date,
+		BlockDigest:   facts.blockDigest,
+		PayloadDigest: facts.payloadDigest,
+		HTTPStatus:    facts.status,
+		MIME:          facts.mime,
+		Method:        facts.method,
+	}}
+	r.add(gowarc.WarcType, typ.String())
+	r.add(gowarc.WarcRecordID, id)
+	r.add(gowarc.WarcDate, dateText)
+	r.add(gowarc.WarcTargetURI, ex.TargetURI)
+	if ex.IP != "" {
+		r.add(gowarc.WarcIPAddress, ex.IP)
+	}
+	r.add(gowarc.WarcConcurrentTo, concurrentTo)
+	r.add(gowarc.WarcBlockDigest, facts.blockDigest)
+	if facts.payloadDigest != "" {
+		r.add(gowarc.WarcPayloadDigest, facts.payloadDigest)
+	}
+	return r
+}
+
+// checkExchange refuses what would corrupt a WARC header: a value holding a
+// line break would end the header early and turn the rest into garbage.
+func checkExchange(ex Exchange) error {
+	if ex.TargetURI == "" || strings.IndexFunc(ex.TargetURI, isSpaceOrControl) >= 0 {
+		return fmt.Errorf("check exchange: target uri %q is empty or not escaped", ex.TargetURI)
+	}
+	if ex.IP != "" {
+		if _, err := netip.ParseAddr(ex.IP); err != nil {
+			return fmt.Errorf("check exchange of %s: ip address: %w", ex.TargetURI, err)
+		}
+	}
+	switch ex.Truncated {
+	case "", "length", "time", "disconnect", "unspecified":
+	default:
+		return fmt.Errorf("check exchange of %s: truncation reason %q is not one WARC defines", ex.TargetURI, ex.Truncated)
+	}
+	if ex.Response == nil || ex.Response.Size() == 0 {
+		return fmt.Errorf("check exchange of %s: %w", ex.TargetURI, ErrEmptyResponse)
+	}
+	if len(ex.Request) == 0 {
+		return fmt.Errorf("check exchange of %s: %w", ex.TargetURI, ErrEmptyRequest)
+	}
+	return nil
+}
+
+func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f }
+
+// newWarcinfoRecord describes the file it opens. Fields follow the WARC 1.1
+// annex names, so warcio and pywb show them.
+func newWarcinfoRecord(info Info, version, fileName string, now time.Time) (*pendingRecord, error) {
+	var block bytes.Buffer
+	for _, f := range warcinfoFields(info, version) {
+		fmt.Fprintf(&block, "%s: %s\r\n", f.name, f.value)
+	}
+	id, err := newRecordID()
+	if err != nil {
+		return nil, err
+	}
+	dateText, date := formatWarcDate(now, version)
+	digest := sha1.Sum(block.Bytes())
+	blockDigest := "sha1:" + base32.StdEncoding.EncodeToString(digest[:])
+	r := &pendingRecord{
+		contentType: gowarc.ApplicationWarcFields,
+		block:       bytes.NewReader(block.Bytes()),
+		written: Written{
+			RecordID:    id,
+			Type:        gowarc.Warcinfo.String(),
+			Date:        date,
+			BlockDigest: blockDigest,
+		},
+	}
+	r.add(gowarc.WarcType, gowarc.Warcinfo.String())
+	r.add(gowarc.WarcRecordID, id)
+	r.add(gowarc.WarcDate, dateText)
+	r.add(gowarc.WarcFilename, fileName)
+	r.add(gowarc.WarcBlockDigest, blockDigest)
+	return r, nil
+}
+
+func warcinfoFields(info Info, version string) []headerField {
+	all := []headerField{
+		{"software", info.Software},
+		{"format", "WARC File Format " + version},
+		{"conformsTo", conformsTo(version)},
+		{"hostname", info.Hostname},
+		{"operator", info.Operator},
+		{"robots", info.RobotsPolicy},
+		{"http-header-user-agent", info.UserAgent},
+		{"isPartOf", info.JobName},
+		{"description", info.Description},
+	}
+	var set []headerField
+	for _, f := range all {
+		if f.value != "" {
+			set = append(set, f)
+		}
+	}
+	return set
+}
+
+// conformsTo names the specification text, as Heritrix and warcio do.
+func conformsTo(version string) string {
+	if version == "1.0" {
+		return "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf"
+	}
+	return "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+}
+
+func checkInfo(info Info) error {
+	for _, f := range warcinfoFields(info, "1.1") {
+		if strings.ContainsAny(f.value, "\r\n") {
+			return fmt.Errorf("check warcinfo: field %s holds a line break", f.name)
+		}
+	}
+	return nil
+}
+
+// writeRecord renders r after the warcinfoID of its file ("" for the
+// warcinfo itself). It copies the block byte for byte and fails if the block
+// yields fewer or more bytes than its Size, as Content-Length promised.
+func writeRecord(w io.Writer, version, warcinfoID string, r *pendingRecord) error {
+	size := r.block.Size()
+	var head strings.Builder
+	head.WriteString("WARC/" + version + "\r\n")
+	for _, f := range r.fields {
+		head.WriteString(f.name + ": " + f.value + "\r\n")
+	}
+	if warcinfoID != "" {
+		head.WriteString(gowarc.WarcWarcinfoID + ": " + warcinfoID + "\r\n")
+	}
+	head.WriteString(gowarc.ContentType + ": " + r.contentType + "\r\n")
+	head.WriteString(gowarc.ContentLength + ": " + strconv.FormatInt(size, 10) + "\r\n\r\n")
+	if _, err := io.WriteString(w, head.String()); err != nil {
+		return err
+	}
+	n, err := io.Copy(w, io.NewSectionReader(r.block, 0, size))
+	if err != nil {
+		return err
+	}
+	if n != size {
+		return fmt.Errorf("block of %s ended after %d of %d bytes", r.written.RecordID, n, size)
+	}
+	_, err = io.WriteString(w, "\r\n\r\n")
+	return err
+}
+
+func newRecordID() (string, error) {
+	id, err := uuid.NewRandom()
+	if err != nil {
+		return "", fmt.Errorf("make record id: %w", err)
+	}
+	return "<urn:uuid:" + id.String() + ">", nil
+}
+
+// formatWarcDate returns WARC-Date's text and the instant it denotes. WARC
+// 1.0 allows whole seconds only; under 1.1 microseconds are what warcio
+// parses fully.
+func formatWarcDate(t time.Time, version string) (string, time.Time) {
+	t = t.UTC()
+	if version == "1.0" {
+		t = t.Truncate(time.Second)
+		return t.Format("2006-01-02T15:04:05Z"), t
+	}
+	t = t.Truncate(time.Microsecond)
+	return t.Format("2006-01-02T15:04:05.000000Z"), t
+}
