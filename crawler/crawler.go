@@ -1,0 +1,269 @@
+package crawler
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"arkisto/config"
+	"arkisto/crawler/frontier"
+	"arkisto/crawler/scope"
+	"arkisto/warc"
+)
+
+// ErrInterrupted is returned by Run when the crawl was stopped by its context
+// before reaching its end.
+var ErrInterrupted = errors.New("crawl interrupted")
+
+// Options are the crawler's dependencies. Zero values mean defaults.
+type Options struct {
+	Logger        *slog.Logger
+	Frontier      frontier.Frontier // nil: an in-memory frontier
+	Progress      io.Writer         // status lines; nil: none
+	ProgressEvery time.Duration     // default 5s
+	TLSConfig     *tls.Config       // nil: accept any certificate, as archives do
+	DialContext   func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Crawler runs one crawl job. Create it with New and call Run once.
+type Crawler struct {
+	cfg      config.Config
+	opts     Options
+	log      *slog.Logger
+	frontier frontier.Frontier
+	scope    *scope.Scope
+	rules    *hostRules
+	writer   *warc.Writer
+	crawlLog *crawlLog
+	counters counters
+
+	fetchCtx context.Context // outlives the run's context by the grace period
+	abort    context.CancelFunc
+}
+
+// counters are the totals behind the progress line.
+type counters struct {
+	fetched atomic.Int64
+	failed  atomic.Int64
+	bytes   atomic.Int64
+}
+
+// Layout of a collection folder, as pywb expects it.
+const (
+	archiveDir = "archive"
+	indexesDir = "indexes"
+	logsDir    = "logs"
+	stateDir   = "state"
+)
+
+// New prepares a crawl of cfg, which must have passed config.Finish.
+func New(cfg config.Config, opts Options) (*Crawler, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.ProgressEvery <= 0 {
+		opts.ProgressEvery = 5 * time.Second
+	}
+	seeds, err := canonicalSeeds(cfg.Seeds)
+	if err != nil {
+		return nil, err
+	}
+	rules := scope.Rules{Mode: scope.Mode(cfg.Scope)}
+	if rules.Include, err = compileAll("include", cfg.Include); err != nil {
+		return nil, err
+	}
+	if rules.Exclude, err = compileAll("exclude", cfg.Exclude); err != nil {
+		return nil, err
+	}
+	sc, err := scope.New(seeds, rules)
+	if err != nil {
+		return nil, fmt.Errorf("build scope: %w", err)
+	}
+	fr := opts.Frontier
+	if fr == nil {
+		fo := frontier.Options{HostConcurrency: cfg.HostConcurrency}
+		if cfg.HostConcurrency > 1 {
+			fo.MinGap = cfg.Delay
+		}
+		fr = frontier.NewMemory(fo)
+	}
+	return &Crawler{
+		cfg:      cfg,
+		opts:     opts,
+		log:      opts.Logger,
+		frontier: fr,
+		scope:    sc,
+		rules:    newHostRules(cfg.UserAgent, cfg.Delay),
+	}, nil
+}
+
+// Run crawls until the frontier is exhausted, --max-pages is reached or ctx
+// is cancelled. On cancellation in-flight fetches get the grace period to
+// finish; every WARC file is closed before Run returns.
+func (c *Crawler) Run(ctx context.Context) (err error) {
+	if err := c.open(); err != nil {
+		return err
+	}
+	fetchCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
+	c.fetchCtx, c.abort = fetchCtx, abort
+	defer abort()
+	defer func() { err = errors.Join(err, c.close()) }()
+
+	stopGrace := context.AfterFunc(ctx, func() {
+		select {
+		case <-time.After(c.cfg.GracePeriod):
+			abort()
+		case <-fetchCtx.Done():
+		}
+	})
+	defer stopGrace()
+
+	if err := c.pushSeeds(fetchCtx); err != nil {
+		return err
+	}
+	takeCtx, stopTaking := context.WithCancel(ctx)
+	defer stopTaking()
+	var taken atomic.Int64
+	progressDone := c.startProgress(fetchCtx)
+	defer progressDone()
+
+	g, gctx := errgroup.WithContext(takeCtx)
+	for i := range c.cfg.Workers {
+		w, err := c.newWorker(i + 1)
+		if err != nil {
+			return err
+		}
+		g.Go(func() error {
+			defer w.close()
+			for {
+				it, err := c.frontier.Next(gctx)
+				if errors.Is(err, frontier.ErrExhausted) || gctx.Err() != nil {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if c.cfg.MaxPages > 0 && taken.Add(1) > int64(c.cfg.MaxPages) {
+					stopTaking()
+					// The limit is reached: this item stays unfetched.
+					return c.frontier.Done(fetchCtx, it, time.Now())
+				}
+				if err := w.process(fetchCtx, it); err != nil {
+					return err
+				}
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+	}
+	return nil
+}
+
+// Abort cuts the grace period short: in-flight fetches stop now, and what
+// they received so far is still written as truncated records.
+func (c *Crawler) Abort() {
+	if c.abort != nil {
+		c.abort()
+	}
+}
+
+func (c *Crawler) open() error {
+	for _, d := range []string{archiveDir, indexesDir, logsDir, stateDir} {
+		if err := os.MkdirAll(filepath.Join(c.cfg.Output, d), 0o755); err != nil {
+			return fmt.Errorf("create collection folder: %w", err)
+		}
+	}
+	hostname, _ := os.Hostname()
+	w, err := warc.NewWriter(warc.Options{
+		Dir:     filepath.Join(c.cfg.Output, archiveDir),
+		Prefix:  c.cfg.WARCPrefix,
+		MaxSize: c.cfg.WARCMaxSize,
+		Version: c.cfg.WARCVersion,
+		Info: warc.Info{
+			Software:     "arkisto/" + config.Version,
+			Hostname:     hostname,
+			Operator:     c.cfg.Operator,
+			RobotsPolicy: "obey",
+			UserAgent:    c.cfg.UserAgent,
+			JobName:      c.cfg.Job,
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("open warc writer: %w", err)
+	}
+	c.writer = w
+	if c.crawlLog, err = openCrawlLog(filepath.Join(c.cfg.Output, logsDir, "crawl.log")); err != nil {
+		return errors.Join(err, w.Close())
+	}
+	return nil
+}
+
+func (c *Crawler) close() error {
+	var errs []error
+	if c.writer != nil {
+		errs = append(errs, c.writer.Close())
+	}
+	if c.crawlLog != nil {
+		errs = append(errs, c.crawlLog.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Crawler) startProgress(ctx context.Context) (stop func()) {
+	if c.opts.Progress == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		start := time.Now()
+		t := time.NewTicker(c.opts.ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				c.printProgress(start)
+				return
+			case <-t.C:
+				c.printProgress(start)
+			}
+		}
+	})
+	return func() { cancel(); wg.Wait() }
+}
+
+func (c *Crawler) printProgress(start time.Time) {
+	s := c.frontier.Stats()
+	fetched := c.counters.fetched.Load()
+	rate := float64(fetched) / max(time.Since(start).Seconds(), 0.001)
+	fmt.Fprintf(c.opts.Progress, "arkisto: %d fetched, %d queued, %d in flight, %d failed, %.1f pages/s, %.1f MB\n",
+		fetched, s.Queued, s.InFlight, c.counters.failed.Load(), rate, float64(c.counters.bytes.Load())/1e6)
+}
+
+func compileAll(field string, exprs []string) ([]*regexp.Regexp, error) {
+	out := make([]*regexp.Regexp, 0, len(exprs))
+	for i, e := range exprs {
+		re, err := regexp.Compile(e)
+		if err != nil {
+			return nil, fmt.Errorf("config field %s[%d]: %w", field, i, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}

@@ -1,0 +1,140 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"arkisto/crawler/extract"
+	"arkisto/crawler/frontier"
+	"arkisto/crawler/scope"
+)
+
+// maxTransclusionHops is how many embed or redirect hops may follow the last
+// link hop, whatever the scope or depth, so pages replay complete (Heritrix's
+// TransclusionDecideRule uses the same default).
+const maxTransclusionHops = 2
+
+func canonicalSeeds(seeds []string) ([]*url.URL, error) {
+	out := make([]*url.URL, 0, len(seeds))
+	for i, s := range seeds {
+		u, err := scope.Canonicalize(s, nil)
+		if err != nil {
+			return nil, fmt.Errorf("config field seeds[%d]: %w", i, err)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+func (c *Crawler) pushSeeds(ctx context.Context) error {
+	seeds, err := canonicalSeeds(c.cfg.Seeds)
+	if err != nil {
+		return err
+	}
+	for _, u := range seeds {
+		if err := c.push(ctx, u, frontier.Item{Priority: frontier.Page}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// discovered is a URL found while processing parent, with its hop letter.
+type discovered struct {
+	raw string
+	url *url.URL // nil when the URL could not be parsed
+	err error
+	hop byte // 'L' link, 'E' embed, 'R' redirect or refresh, 'X' speculative embed
+}
+
+// follow decides whether a discovered URL enters the frontier, and logs the
+// ones refused for a reason worth recording.
+func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered) error {
+	hops := parent.Hops + string(d.hop)
+	it := frontier.Item{Hops: hops, Via: parent.URL, Depth: parent.Depth, Priority: frontier.Embed}
+	if d.hop == 'L' {
+		it.Depth++
+		it.Priority = frontier.Page
+	}
+	if d.hop == 'R' && parent.Priority != frontier.Prerequisite {
+		it.Priority = parent.Priority // a redirected page stays a page, an embed an embed
+	}
+	if d.err != nil || d.url == nil {
+		return c.refuse(ctx, d.raw, it, statusUnsupported, refusalNote(d.err))
+	}
+	u, err := scope.Canonicalize(d.url.String(), nil)
+	if err != nil {
+		return c.refuse(ctx, d.raw, it, statusUnsupported, refusalNote(err))
+	}
+	transcluded := trailingTransclusions(hops)
+	inScope := c.scope.InScope(u)
+	switch {
+	case transcluded > 0 && transcluded <= maxTransclusionHops:
+		// Page requisites come from any host and may pass max-depth.
+	case !inScope:
+		return c.refuse(ctx, u.String(), it, statusOutOfScope, "out-of-scope")
+	case it.Depth > c.cfg.MaxDepth:
+		return nil // beyond max-depth: not an error, just the edge of the crawl
+	}
+	if reason, trap := c.scope.Trap(u); trap {
+		return c.refuse(ctx, u.String(), it, statusOutOfScope, "trap:"+reason)
+	}
+	return c.push(ctx, u, it)
+}
+
+// push queues u, preceded by its host's robots.txt if that is not known yet.
+func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error {
+	it.URL = scope.Key(u)
+	it.Host = scope.HostKey(u)
+	if !c.rules.known(it.Host) {
+		robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
+		prereq := frontier.Item{
+			URL: scope.Key(robotsURL), Host: it.Host, Priority: frontier.Prerequisite,
+			Depth: it.Depth, Hops: it.Hops + "P", Via: it.URL,
+		}
+		if _, err := c.frontier.Push(ctx, prereq); err != nil {
+			return fmt.Errorf("queue %s: %w", prereq.URL, err)
+		}
+	} else if !c.rules.allowed(it.Host, u) {
+		return c.refuse(ctx, it.URL, it, statusRobots, "robots-denied")
+	}
+	if _, err := c.frontier.Push(ctx, it); err != nil {
+		return fmt.Errorf("queue %s: %w", it.URL, err)
+	}
+	return nil
+}
+
+// refuse records a URL that will not be fetched in crawl.log, once.
+func (c *Crawler) refuse(ctx context.Context, raw string, it frontier.Item, status int, note string) error {
+	if raw == "" {
+		return nil
+	}
+	added, err := c.frontier.Mark(ctx, raw)
+	if err != nil || !added {
+		return err
+	}
+	return c.crawlLog.Write(logEntry{Status: status, URL: raw, Hops: it.Hops, Via: it.Via, Annotations: []string{note}})
+}
+
+// refusalNote names why a URL could not be queued at all; the crawl.log
+// status for both is Heritrix's -7 (unsupported or illegal URI).
+func refusalNote(err error) string {
+	if errors.Is(err, scope.ErrUnsupportedScheme) || errors.Is(err, extract.ErrUnsupportedScheme) {
+		return "unsupported-scheme"
+	}
+	return "malformed-url"
+}
+
+// trailingTransclusions counts the embed, redirect and speculative hops
+// after the last link hop.
+func trailingTransclusions(hops string) int {
+	n := 0
+	for i := len(hops) - 1; i >= 0 && hops[i] != 'L'; i-- {
+		if hops[i] != 'P' {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,114 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"arkisto/crawler/extract"
+	"arkisto/crawler/frontier"
+	"arkisto/crawler/robots"
+)
+
+// extractFrom queues what a fetched document points to: the Location of a
+// redirect, the links and requisites of HTML, the url()s of CSS.
+func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) error {
+	r := f.response
+	if r == nil || f.record.RecordID == "" {
+		return nil
+	}
+	base := r.Request.URL
+	var found []discovered
+	switch {
+	case r.StatusCode >= 300 && r.StatusCode < 400:
+		if loc := r.Headers.Get("Location"); loc != "" {
+			u, err := base.Parse(loc)
+			found = append(found, discovered{raw: loc, url: u, err: err, hop: 'R'})
+		}
+	case extract.IsHTML(r.Headers.Get("Content-Type")):
+		page := extract.HTML(base, r.Body)
+		nofollow := page.NoFollow || hasNoFollow(r.Headers)
+		for _, l := range page.Links {
+			if nofollow && l.Kind != extract.Embed {
+				continue
+			}
+			found = append(found, fromLink(l))
+		}
+	case extract.IsCSS(r.Headers.Get("Content-Type")):
+		for _, l := range extract.CSS(base, r.Body) {
+			found = append(found, fromLink(l))
+		}
+	}
+	for _, d := range found {
+		if err := c.follow(ctx, it, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fromLink(l extract.Link) discovered {
+	return discovered{raw: l.Raw, url: l.URL, err: l.Err, hop: l.Hop}
+}
+
+// hasNoFollow reads X-Robots-Tag, the header form of <meta name=robots>.
+func hasNoFollow(h *http.Header) bool {
+	for _, v := range h.Values("X-Robots-Tag") {
+		for _, d := range strings.Split(strings.ToLower(v), ",") {
+			if _, after, ok := strings.Cut(d, ":"); ok {
+				d = after // "googlebot: nofollow" names an agent; we honor it for all
+			}
+			if d = strings.TrimSpace(d); d == "nofollow" || d == "none" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxRobotsRedirects is how many redirects a robots.txt fetch follows (RFC 9309).
+const maxRobotsRedirects = 5
+
+// fetchRobots fetches a host's robots.txt, following redirects itself (every
+// hop archived and logged), and records what the outcome means for the host:
+// the parsed rules on success, allow-all on 4xx, disallow-all on 5xx or failure.
+func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) error {
+	hop := it
+	for redirects := 0; ; redirects++ {
+		f := w.fetch(u)
+		entry, err := w.c.record(&f, hop)
+		f.close()
+		if err != nil {
+			return errors.Join(err, w.finish(ctx, it, entry, 0))
+		}
+		r := f.response
+		var next *url.URL
+		if r != nil && r.StatusCode >= 300 && r.StatusCode < 400 && redirects < maxRobotsRedirects {
+			next, _ = u.Parse(r.Headers.Get("Location"))
+		}
+		if next == nil || next.Host == "" {
+			w.c.rules.set(it.Host, robotsPolicy(f))
+			entry.Hops, entry.Via = hop.Hops, hop.Via
+			return w.finish(ctx, it, entry, w.c.rules.gap(it.Host))
+		}
+		entry.Hops, entry.Via, entry.Worker = hop.Hops, hop.Via, w.id
+		if err := w.c.crawlLog.Write(entry); err != nil {
+			return err
+		}
+		hop.URL, hop.Via, hop.Hops = next.String(), hop.URL, hop.Hops+"R"
+		u = next
+	}
+}
+
+func robotsPolicy(f fetched) *robots.Policy {
+	switch r := f.response; {
+	case r == nil || f.record.RecordID == "":
+		return robots.Unreachable()
+	case r.StatusCode >= 300 && r.StatusCode < 400:
+		return robots.FromResponse(404, nil) // a redirect loop past the limit: RFC 9309 says allow
+	default:
+		return robots.FromResponse(r.StatusCode, r.Body)
+	}
+}

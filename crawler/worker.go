@@ -1,0 +1,186 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"arkisto/crawler/capture"
+	"arkisto/crawler/frontier"
+	"arkisto/warc"
+)
+
+// worker fetches one item at a time with its own collector and recording
+// transport, so the exchange recorded is always the one just requested.
+type worker struct {
+	c         *Crawler
+	id        int
+	collector *colly.Collector
+	transport *capture.Transport
+
+	// Set while one request runs, by the callbacks of collector and transport.
+	exchange *capture.Exchange
+	response *colly.Response
+}
+
+// fetched is what one fetch produced.
+type fetched struct {
+	exchange *capture.Exchange // nil when no request went out
+	response *colly.Response   // nil when no HTTP response was parsed
+	record   warc.Written      // the response record, if one was written
+	err      error
+}
+
+func (c *Crawler) newWorker(id int) (*worker, error) {
+	w := &worker{c: c, id: id}
+	w.transport = capture.New(capture.Options{
+		MaxBodySize: c.cfg.MaxBodySize,
+		Timeout:     c.cfg.Timeout,
+		TLSConfig:   c.opts.TLSConfig,
+		DialContext: c.opts.DialContext,
+		OnExchange:  func(ex *capture.Exchange) { w.exchange = ex },
+	})
+	w.collector = colly.NewCollector(
+		colly.UserAgent(c.cfg.UserAgent),
+		colly.AllowURLRevisit(), // the frontier's seen set decides, not colly's unbounded map
+		colly.IgnoreRobotsTxt(), // robots.txt is ours: colly's caches forever and ignores Crawl-delay
+		colly.ParseHTTPErrorResponse(),
+		colly.MaxBodySize(0), // the transport cuts at max_body_size and marks the record; colly would cut silently
+		colly.StdlibContext(c.fetchCtx),
+	)
+	w.collector.WithTransport(w.transport)
+	// The transport enforces the real limit; this only keeps colly's 10s default out of the way.
+	w.collector.SetRequestTimeout(c.cfg.Timeout + 5*time.Second)
+	// Every redirect hop is its own exchange and goes back through the frontier.
+	w.collector.SetRedirectHandler(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
+	w.collector.OnResponse(func(r *colly.Response) { w.response = r })
+	w.collector.OnError(func(r *colly.Response, _ error) {
+		if r != nil && r.StatusCode > 0 {
+			w.response = r
+		}
+	})
+	return w, nil
+}
+
+func (w *worker) close() { w.transport.Close() }
+
+// process fetches one item, records it and queues what it links to.
+func (w *worker) process(ctx context.Context, it frontier.Item) error {
+	u, err := url.Parse(it.URL)
+	if err != nil {
+		return w.finish(ctx, it, logEntry{Status: statusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
+	}
+	if it.Priority != frontier.Prerequisite && !w.c.rules.allowed(it.Host, u) {
+		return w.finish(ctx, it, logEntry{Status: statusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
+	}
+	if it.Priority == frontier.Prerequisite {
+		return w.fetchRobots(ctx, it, u)
+	}
+	f := w.fetch(u)
+	defer f.close()
+	entry, err := w.c.record(&f, it)
+	if err != nil {
+		// A WARC that cannot be written ends an archival crawl: log why and stop.
+		return errors.Join(err, w.finish(ctx, it, entry, 0))
+	}
+	if err := w.c.extractFrom(ctx, it, f); err != nil {
+		return err
+	}
+	return w.finish(ctx, it, entry, w.c.rules.gap(it.Host))
+}
+
+// finish logs the fetch and frees its host for the next request after gap.
+func (w *worker) finish(ctx context.Context, it frontier.Item, e logEntry, gap time.Duration) error {
+	if e.Hops == "" && e.Via == "" {
+		e.Hops, e.Via = it.Hops, it.Via
+	}
+	e.Worker = w.id
+	if err := w.c.crawlLog.Write(e); err != nil {
+		return err
+	}
+	return w.c.frontier.Done(ctx, it, time.Now().Add(gap))
+}
+
+// fetch runs one GET through colly and returns what was exchanged.
+func (w *worker) fetch(u *url.URL) fetched {
+	w.exchange, w.response = nil, nil
+	hdr := http.Header{}
+	hdr.Set("User-Agent", w.c.cfg.UserAgent)
+	hdr.Set("Accept-Encoding", "gzip") // colly decodes gzip only; br or zstd would reach the parser encoded
+	err := w.collector.Request(http.MethodGet, u.String(), nil, nil, hdr)
+	f := fetched{exchange: w.exchange, response: w.response, err: err}
+	if f.exchange != nil && f.exchange.Err != nil && f.err == nil {
+		f.err = f.exchange.Err
+	}
+	return f
+}
+
+func (f *fetched) close() {
+	if f.exchange != nil {
+		f.exchange.Close()
+	}
+}
+
+// record writes the exchange to WARC and returns its crawl.log entry.
+func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
+	e := logEntry{URL: it.URL}
+	ex := f.exchange
+	if ex != nil {
+		e.Start, e.Duration = ex.Start, ex.Duration
+	}
+	if ex == nil || ex.Response.Size() == 0 {
+		c.counters.failed.Add(1)
+		kind := capture.ErrorKind(f.err)
+		e.Status = errorStatus(kind)
+		e.Annotations = append(e.Annotations, kind)
+		c.log.Debug("fetch failed", "url", it.URL, "kind", kind, "err", f.err)
+		return e, nil
+	}
+	written, _, err := c.writer.WriteExchange(warc.Exchange{
+		TargetURI: ex.Request.URL.String(),
+		IP:        ex.IP,
+		Date:      ex.Start,
+		Request:   ex.RawRequest,
+		Response:  ex.Response,
+		Truncated: ex.Truncated,
+	})
+	if err != nil {
+		e.Status = statusOther
+		e.Annotations = append(e.Annotations, "warc-write-failed")
+		c.counters.failed.Add(1)
+		return e, fmt.Errorf("write warc for %s: %w", it.URL, err)
+	}
+	f.record = written
+	c.counters.fetched.Add(1)
+	c.counters.bytes.Add(ex.Response.Size())
+	e.Status, e.Size, e.MIME, e.Digest = written.HTTPStatus, ex.Response.Size(), written.MIME, written.PayloadDigest
+	if e.Status == 0 {
+		e.Status = statusOther
+		e.Annotations = append(e.Annotations, "unparsable-response")
+	}
+	if ex.Truncated != "" {
+		e.Annotations = append(e.Annotations, "truncated:"+ex.Truncated)
+	}
+	return e, nil
+}
+
+func errorStatus(kind string) int {
+	switch kind {
+	case "dns":
+		return statusDNS
+	case "connect", "tls":
+		return statusConnect
+	case "reset":
+		return statusReset
+	case "timeout":
+		return statusTimeout
+	case "blocked":
+		return statusBlocked
+	}
+	return statusOther
+}
