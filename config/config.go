@@ -85,7 +85,13 @@ func LoadFile(path string) (Config, error) {
 		return cfg, fmt.Errorf("read config: %w", err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+	err = dec.Decode(&cfg)
+	if errors.Is(err, io.EOF) {
+		// An empty or comments-only file: the decoder zeroes its target
+		// before it reports io.EOF, so start from the defaults again.
+		return Default(), nil
+	}
+	if err != nil {
 		return cfg, fmt.Errorf("config %s: %s", path, yaml.FormatError(err, false, true))
 	}
 	return cfg, nil
@@ -166,8 +172,13 @@ func (c *Config) Validate() error {
 		{"grace_period", c.GracePeriod < 0, "must not be negative"},
 		{"warc_max_size", c.WARCMaxSize <= 0, "must be positive"},
 		{"warc_prefix", strings.ContainsAny(c.WARCPrefix, `/\`) || c.WARCPrefix == "", "must be a non-empty file name part without slashes"},
-		{"warc_version", c.WARCVersion != "1.0" && c.WARCVersion != "1.1", "must be 1.0 or 1.1"},
+		{"warc_version", c.WARCVersion != "1.0" && c.WARCVersion != "1.1", `must be "1.1" or "1.0", quoted in YAML where 1.0 unquoted is the number 1`},
+		// These end up in HTTP headers or WARC header fields, where a line
+		// break would smuggle in a header of its own.
 		{"user_agent", strings.ContainsAny(c.UserAgent, "\r\n"), "must be one line"},
+		{"contact", strings.ContainsAny(c.Contact, "\r\n"), "must be one line"},
+		{"operator", strings.ContainsAny(c.Operator, "\r\n"), "must be one line"},
+		{"job", strings.ContainsAny(c.Job, "\r\n"), "must be one line"},
 	}
 	for _, ck := range checks {
 		if ck.bad {
@@ -191,9 +202,12 @@ func (c *Config) Validate() error {
 type FieldError struct {
 	Field  string
 	Reason string
+	Err    error // the underlying error, if any, for errors.Is and errors.As
 }
 
 func (e *FieldError) Error() string { return fmt.Sprintf("config field %s: %s", e.Field, e.Reason) }
+
+func (e *FieldError) Unwrap() error { return e.Err }
 
 func fieldError(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
 
@@ -214,7 +228,7 @@ func checkSeed(s string) error {
 func readSeedsFile(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fieldError("seeds_file", err.Error())
+		return nil, &FieldError{Field: "seeds_file", Reason: err.Error(), Err: err}
 	}
 	defer f.Close()
 	var seeds []string

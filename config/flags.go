@@ -34,10 +34,12 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 }
 
 // ApplyChanged copies the flags the user set on src onto dst, so flags win
-// over a config file loaded after parsing.
+// over a config file loaded after parsing. On error dst is left as it was.
 func ApplyChanged(src *pflag.FlagSet, dst *Config) error {
+	// Work on a copy: pflag's Set stores a zero value even when parsing fails.
+	next := *dst
 	into := pflag.NewFlagSet("apply", pflag.ContinueOnError)
-	BindFlags(into, dst)
+	BindFlags(into, &next)
 	var err error
 	src.Visit(func(f *pflag.Flag) {
 		target := into.Lookup(f.Name)
@@ -53,5 +55,9 @@ func ApplyChanged(src *pflag.FlagSet, dst *Config) error {
 			err = fmt.Errorf("flag --%s: %w", f.Name, err)
 		}
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	*dst = next
+	return nil
 }

@@ -3,6 +3,7 @@ package frontier
 import (
 	"container/heap"
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -16,6 +17,7 @@ type Memory struct {
 	hosts           map[string]*host
 	ready           hostHeap // hosts that have URLs and a free slot, by ready time
 	queued          int
+	hostsQueued     int // hosts with at least one URL queued
 	inFlight        int
 	changed         chan struct{} // closed and replaced whenever a waiter might proceed
 	now             func() time.Time
@@ -29,13 +31,15 @@ type Options struct {
 }
 
 type host struct {
-	key      string
-	queues   [numPriorities]fifo
-	inFlight int
-	ready    time.Time     // no request may start before this
-	gap      time.Duration // spacing between starts while requests overlap
-	blocking bool          // a prerequisite is in flight: nothing else may start
-	index    int           // position in the ready heap, -1 when absent
+	key       string
+	queues    [numPriorities]fifo
+	inFlight  int
+	ready     time.Time     // no request may start before this: later of notBefore and lastStart+gap
+	notBefore time.Time     // the latest ready time a Done gave
+	lastStart time.Time     // when the last request was handed out
+	gap       time.Duration // spacing between starts while requests overlap
+	blocking  bool          // a prerequisite is in flight: nothing else may start
+	index     int           // position in the ready heap, -1 when absent
 }
 
 // NewMemory returns an empty in-memory frontier.
@@ -54,6 +58,9 @@ func NewMemory(opts Options) *Memory {
 }
 
 func (m *Memory) Push(_ context.Context, it Item) (bool, error) {
+	if it.Priority < 0 || it.Priority >= numPriorities {
+		return false, fmt.Errorf("push %s: priority %d out of range", it.URL, it.Priority)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, dup := m.seen[it.URL]; dup {
@@ -65,10 +72,23 @@ func (m *Memory) Push(_ context.Context, it Item) (bool, error) {
 		h = &host{key: it.Host, gap: m.minGap, index: -1}
 		m.hosts[it.Host] = h
 	}
+	if h.queued() == 0 {
+		m.hostsQueued++
+	}
 	h.queues[it.Priority].push(it)
 	m.queued++
 	m.fix(h)
 	m.broadcast()
+	return true, nil
+}
+
+func (m *Memory) Mark(_ context.Context, url string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.seen[url]; dup {
+		return false, nil
+	}
+	m.seen[url] = struct{}{}
 	return true, nil
 }
 
@@ -123,10 +143,12 @@ func (m *Memory) Done(_ context.Context, it Item, ready time.Time) error {
 	if it.Priority == Prerequisite {
 		h.blocking = false
 	}
-	if ready.After(h.ready) {
-		h.ready = ready
-	}
+	h.notBefore = later(h.notBefore, ready)
 	h.gap = max(m.minGap, ready.Sub(m.now()))
+	// Recompute rather than only extend: the spacing the last start set came
+	// from the previous gap, and a back-off carried in it would otherwise
+	// hold the host back a second time after the back-off ended.
+	h.ready = later(h.notBefore, h.lastStart.Add(h.gap))
 	m.fix(h)
 	m.broadcast()
 	return nil
@@ -138,12 +160,13 @@ func (m *Memory) Stats() Stats {
 	s := Stats{Queued: m.queued, Seen: len(m.seen), Hosts: len(m.hosts), InFlight: m.inFlight}
 	now := m.now()
 	for _, h := range m.ready {
-		if h.ready.After(now) {
-			s.HostsWaiting++
-		} else {
+		if !h.ready.After(now) {
 			s.HostsReady++
 		}
 	}
+	// Waiting includes hosts out of the ready heap because their requests
+	// in flight fill their slots: politeness holds their URLs back too.
+	s.HostsWaiting = m.hostsQueued - s.HostsReady
 	return s
 }
 
@@ -158,11 +181,15 @@ func (m *Memory) take(h *host, now time.Time) Item {
 			break
 		}
 	}
+	if h.queued() == 0 {
+		m.hostsQueued--
+	}
 	m.queued--
 	m.inFlight++
 	h.inFlight++
 	h.blocking = it.Priority == Prerequisite
-	h.ready = now.Add(h.gap)
+	h.lastStart = now
+	h.ready = later(h.notBefore, now.Add(h.gap))
 	m.fix(h)
 	return it
 }
@@ -187,6 +214,13 @@ func (m *Memory) fix(h *host) {
 func (m *Memory) broadcast() {
 	close(m.changed)
 	m.changed = make(chan struct{})
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func (h *host) queued() int {
