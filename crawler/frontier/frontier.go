@@ -46,6 +46,9 @@ type Stats struct {
 type Frontier interface {
 	// Push queues it unless its URL was seen before; it reports whether it was queued.
 	Push(ctx context.Context, it Item) (bool, error)
+	// Mark records url as seen without queueing it, so a refused URL is
+	// judged and logged once; it reports whether url was new.
+	Mark(ctx context.Context, url string) (bool, error)
 	// Next blocks until some host may be fetched under the politeness rules
 	// and returns its next item. It returns ErrExhausted at the end of the crawl.
 	Next(ctx context.Context) (Item, error)
