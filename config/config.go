@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,12 @@ type Config struct {
 	WARCPrefix  string `yaml:"warc_prefix"`
 	WARCVersion string `yaml:"warc_version"`
 
+	Sitemaps       []string `yaml:"sitemaps"`
+	Feeds          []string `yaml:"feeds"`
+	RobotsSitemaps bool     `yaml:"robots_sitemaps"`
+	GuessSitemap   bool     `yaml:"guess_sitemap"`
+	Since          string   `yaml:"since"`
+
 	MetricsAddr string `yaml:"metrics_addr"`
 	Pushgateway string `yaml:"pushgateway"`
 }
@@ -73,6 +80,7 @@ func Default() Config {
 		WARCMaxSize:     1 << 30,
 		WARCPrefix:      "arkisto",
 		WARCVersion:     "1.1",
+		RobotsSitemaps:  true,
 		MetricsAddr:     DefaultMetricsAddr,
 	}
 }
@@ -111,7 +119,7 @@ func (c *Config) Finish() error {
 		return err
 	}
 	if c.Job == "" {
-		u, _ := url.Parse(c.Seeds[0])
+		u, _ := url.Parse(c.StartURLs()[0])
 		c.Job = u.Hostname()
 	}
 	if c.Output == "" {
@@ -121,6 +129,12 @@ func (c *Config) Finish() error {
 		c.UserAgent = DefaultUserAgent(c.Contact)
 	}
 	return nil
+}
+
+// StartURLs are the URLs the crawl starts from: seeds, then sitemaps and
+// feeds. They are trusted, and each one widens the scope to its site.
+func (c *Config) StartURLs() []string {
+	return slices.Concat(c.Seeds, c.Sitemaps, c.Feeds)
 }
 
 // DefaultUserAgent starts with the product token that robots.txt groups
@@ -134,8 +148,8 @@ func DefaultUserAgent(contact string) string {
 
 // Validate checks every field and names the first one at fault.
 func (c *Config) Validate() error {
-	if len(c.Seeds) == 0 {
-		return fieldError("seeds", "at least one seed URL is required (positional argument, --seeds-file or seeds:)")
+	if len(c.StartURLs()) == 0 {
+		return fieldError("seeds", "at least one seed, sitemap or feed URL is required (positional argument, --seeds-file, --sitemap, --feed or seeds:)")
 	}
 	for i, s := range c.Seeds {
 		if err := checkSeed(s); err != nil {
@@ -188,6 +202,16 @@ func (c *Config) Validate() error {
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return fieldError("metrics_addr", err.Error())
+		}
+	}
+	for _, f := range []struct {
+		name string
+		urls []string
+	}{{"sitemaps", c.Sitemaps}, {"feeds", c.Feeds}} {
+		for i, u := range f.urls {
+			if err := checkSeed(u); err != nil {
+				return fieldError(fmt.Sprintf("%s[%d]", f.name, i), err.Error())
+			}
 		}
 	}
 	if c.Pushgateway != "" {

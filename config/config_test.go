@@ -47,6 +47,7 @@ func TestDefault(t *testing.T) {
 		WARCMaxSize:     1024 * 1024 * 1024,
 		WARCPrefix:      "arkisto",
 		WARCVersion:     "1.1",
+		RobotsSitemaps:  true,
 		MetricsAddr:     "127.0.0.1:9791",
 	}
 	got := Default()
@@ -82,6 +83,11 @@ grace_period: 2m30s
 warc_max_size: 5000000
 warc_prefix: news
 warc_version: "1.0"
+sitemaps: [https://a.example/sitemap.xml]
+feeds: [https://a.example/rss.xml]
+robots_sitemaps: false
+guess_sitemap: true
+since: 7d
 metrics_addr: ":9100"
 pushgateway: http://127.0.0.1:9091
 `
@@ -107,6 +113,10 @@ pushgateway: http://127.0.0.1:9091
 		WARCMaxSize:     5000000,
 		WARCPrefix:      "news",
 		WARCVersion:     "1.0",
+		Sitemaps:        []string{"https://a.example/sitemap.xml"},
+		Feeds:           []string{"https://a.example/rss.xml"},
+		GuessSitemap:    true,
+		Since:           "7d",
 		MetricsAddr:     ":9100",
 		Pushgateway:     "http://127.0.0.1:9091",
 	}

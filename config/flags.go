@@ -29,6 +29,11 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.Int64Var(&c.WARCMaxSize, "warc-max-size", c.WARCMaxSize, "start a new WARC file once one reaches this many bytes")
 	fs.StringVar(&c.WARCPrefix, "warc-prefix", c.WARCPrefix, "WARC file name prefix")
 	fs.StringVar(&c.WARCVersion, "warc-version", c.WARCVersion, "WARC format version, 1.1 or 1.0")
+	fs.StringArrayVar(&c.Sitemaps, "sitemap", c.Sitemaps, "sitemap or sitemap index URL to take article URLs from (repeatable)")
+	fs.StringArrayVar(&c.Feeds, "feed", c.Feeds, "RSS or Atom feed URL to take article URLs from (repeatable)")
+	fs.BoolVar(&c.RobotsSitemaps, "robots-sitemaps", c.RobotsSitemaps, "follow the Sitemap: lines of robots.txt")
+	fs.BoolVar(&c.GuessSitemap, "guess-sitemap", c.GuessSitemap, "also try /sitemap.xml on every host")
+	fs.StringVar(&c.Since, "since", c.Since, `only take sitemap and feed entries newer than this date ("2026-01-02", RFC 3339) or age ("36h", "7d"); undated entries are taken`)
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, `serve /metrics and /healthz here ("" disables)`)
 	fs.StringVar(&c.Pushgateway, "pushgateway", c.Pushgateway, "Prometheus Pushgateway URL to push metrics to during and at the end of the crawl")
 }

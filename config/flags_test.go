@@ -108,7 +108,8 @@ func TestApplyChangedBadValue(t *testing.T) {
 }
 
 // Every setting but the seeds, which are positional arguments, has a flag
-// named after its YAML key, showing the bound config's value as its default.
+// named after its YAML key (singular for the repeatable URL lists), showing
+// the bound config's value as its default.
 func TestBindFlagsCoversConfig(t *testing.T) {
 	c := Default()
 	c.Contact = "mailto:ops@example.org"
@@ -121,6 +122,9 @@ func TestBindFlagsCoversConfig(t *testing.T) {
 			continue
 		}
 		name := strings.ReplaceAll(key, "_", "-")
+		if singular, ok := map[string]string{"sitemaps": "sitemap", "feeds": "feed"}[key]; ok {
+			name = singular
+		}
 		t.Run(name, func(t *testing.T) {
 			f := fs.Lookup(name)
 			if f == nil {

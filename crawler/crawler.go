@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"arkisto/config"
+	"arkisto/crawler/discover"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/scope"
 	"arkisto/warc"
@@ -48,6 +49,7 @@ type Crawler struct {
 	writer   *warc.Writer
 	crawlLog *crawlLog
 	counters counters
+	since    time.Time // sitemap and feed entries older than this are skipped
 
 	fetchCtx context.Context // outlives the run's context by the grace period
 	abort    context.CancelFunc
@@ -76,9 +78,15 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 5 * time.Second
 	}
-	seeds, err := canonicalSeeds(cfg.Seeds)
+	seeds, err := canonicalSeeds(cfg.StartURLs())
 	if err != nil {
 		return nil, err
+	}
+	var since time.Time
+	if cfg.Since != "" {
+		if since, err = discover.ParseSince(cfg.Since, time.Now()); err != nil {
+			return nil, &config.FieldError{Field: "since", Reason: err.Error()}
+		}
 	}
 	rules := scope.Rules{Mode: scope.Mode(cfg.Scope)}
 	if rules.Include, err = compileAll("include", cfg.Include); err != nil {
@@ -106,6 +114,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		frontier: fr,
 		scope:    sc,
 		rules:    newHostRules(cfg.UserAgent, cfg.Delay),
+		since:    since,
 	}, nil
 }
 

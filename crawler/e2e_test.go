@@ -78,7 +78,7 @@ func TestCrawlTestSite(t *testing.T) {
 	responses := responsesByURL(recs)
 
 	t.Run("captures exactly the expected URLs", func(t *testing.T) {
-		want := site.ExpectedURLs(base, testsite.CrawlSettings{NoSitemaps: true, NoFeeds: true})
+		want := site.ExpectedURLs(base, testsite.CrawlSettings{})
 		var got []string
 		for u := range responses {
 			got = append(got, u)
@@ -254,7 +254,7 @@ func TestInterruptLeavesReadableWARCs(t *testing.T) {
 	archive := filepath.Join(cfg.Output, "archive")
 	assertNoOpenFiles(t, archive)
 	recs := readWARCs(t, archive)
-	if len(responsesByURL(recs)) >= len(site.ExpectedURLs(base, testsite.CrawlSettings{NoSitemaps: true, NoFeeds: true})) {
+	if len(responsesByURL(recs)) >= len(site.ExpectedURLs(base, testsite.CrawlSettings{})) {
 		t.Errorf("the interrupted crawl captured everything: the interrupt came too late to test anything")
 	}
 }

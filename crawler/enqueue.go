@@ -29,13 +29,18 @@ func canonicalSeeds(seeds []string) ([]*url.URL, error) {
 }
 
 func (c *Crawler) pushSeeds(ctx context.Context) error {
-	seeds, err := canonicalSeeds(c.cfg.Seeds)
-	if err != nil {
-		return err
-	}
-	for _, u := range seeds {
-		if err := c.push(ctx, u, frontier.Item{Priority: frontier.Page}); err != nil {
+	for _, start := range []struct {
+		urls []string
+		doc  frontier.Doc
+	}{{c.cfg.Seeds, frontier.DocPage}, {c.cfg.Sitemaps, frontier.DocSitemap}, {c.cfg.Feeds, frontier.DocFeed}} {
+		urls, err := canonicalSeeds(start.urls)
+		if err != nil {
 			return err
+		}
+		for _, u := range urls {
+			if err := c.push(ctx, u, frontier.Item{Priority: frontier.Page, Doc: start.doc}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -46,16 +51,22 @@ type discovered struct {
 	raw string
 	url *url.URL // nil when the URL could not be parsed
 	err error
-	hop byte // 'L' link, 'E' embed, 'R' redirect or refresh, 'X' speculative embed
+	hop byte // 'L' link, 'E' embed, 'R' redirect or refresh, 'M' sitemap or feed entry
+	doc frontier.Doc
 }
 
 // follow decides whether a discovered URL enters the frontier, and logs the
 // ones refused for a reason worth recording.
 func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered) error {
 	hops := parent.Hops + string(d.hop)
-	it := frontier.Item{Hops: hops, Via: parent.URL, Depth: parent.Depth, Priority: frontier.Embed}
-	if d.hop == 'L' {
+	it := frontier.Item{Hops: hops, Via: parent.URL, Depth: parent.Depth, Priority: frontier.Embed, Doc: d.doc}
+	switch d.hop {
+	case 'L':
 		it.Depth++
+		it.Priority = frontier.Page
+	case 'M':
+		// Sitemaps and feeds list articles however deep the site's own links
+		// hide them: their entries do not count as link hops.
 		it.Priority = frontier.Page
 	}
 	if d.hop == 'R' && parent.Priority != frontier.Prerequisite {
@@ -128,10 +139,10 @@ func refusalNote(err error) string {
 }
 
 // trailingTransclusions counts the embed, redirect and speculative hops
-// after the last link hop.
+// after the last link or sitemap hop.
 func trailingTransclusions(hops string) int {
 	n := 0
-	for i := len(hops) - 1; i >= 0 && hops[i] != 'L'; i-- {
+	for i := len(hops) - 1; i >= 0 && hops[i] != 'L' && hops[i] != 'M'; i-- {
 		if hops[i] != 'P' {
 			n++
 		}

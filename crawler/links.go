@@ -13,20 +13,27 @@ import (
 )
 
 // extractFrom queues what a fetched document points to: the Location of a
-// redirect, the links and requisites of HTML, the url()s of CSS.
-func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) error {
+// redirect, the entries of a sitemap or feed, the links and requisites of
+// HTML, the url()s of CSS. It returns crawl.log annotations for documents
+// that could not be read whole.
+func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) ([]string, error) {
 	r := f.response
 	if r == nil || f.record.RecordID == "" {
-		return nil
+		return nil, nil
 	}
 	base := r.Request.URL
 	var found []discovered
+	var notes []string
 	switch {
 	case r.StatusCode >= 300 && r.StatusCode < 400:
 		if loc := r.Headers.Get("Location"); loc != "" {
 			u, err := base.Parse(loc)
-			found = append(found, discovered{raw: loc, url: u, err: err, hop: 'R'})
+			found = append(found, discovered{raw: loc, url: u, err: err, hop: 'R', doc: it.Doc})
 		}
+	case r.StatusCode >= 400:
+		// Error pages are archived, but their links are not followed.
+	case it.Doc == frontier.DocSitemap || it.Doc == frontier.DocFeed:
+		found, notes = c.readManifest(it, r)
 	case extract.IsHTML(r.Headers.Get("Content-Type")):
 		page := extract.HTML(base, r.Body)
 		nofollow := page.NoFollow || hasNoFollow(r.Headers)
@@ -43,14 +50,18 @@ func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) 
 	}
 	for _, d := range found {
 		if err := c.follow(ctx, it, d); err != nil {
-			return err
+			return notes, err
 		}
 	}
-	return nil
+	return notes, nil
 }
 
 func fromLink(l extract.Link) discovered {
-	return discovered{raw: l.Raw, url: l.URL, err: l.Err, hop: l.Hop}
+	d := discovered{raw: l.Raw, url: l.URL, err: l.Err, hop: l.Hop}
+	if l.Kind == extract.Feed {
+		d.doc = frontier.DocFeed
+	}
+	return d
 }
 
 // hasNoFollow reads X-Robots-Tag, the header form of <meta name=robots>.
@@ -89,8 +100,12 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 			next, _ = u.Parse(r.Headers.Get("Location"))
 		}
 		if next == nil || next.Host == "" {
-			w.c.rules.set(it.Host, robotsPolicy(f))
+			policy := robotsPolicy(f)
+			w.c.rules.set(it.Host, policy)
 			entry.Hops, entry.Via = hop.Hops, hop.Via
+			if err := w.c.queueSitemaps(ctx, it, policy.Sitemaps()); err != nil {
+				return err
+			}
 			return w.finish(ctx, it, entry, w.c.rules.gap(it.Host))
 		}
 		entry.Hops, entry.Via, entry.Worker = hop.Hops, hop.Via, w.id

@@ -88,8 +88,10 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 		// A WARC that cannot be written ends an archival crawl: log why and stop.
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
 	}
-	if err := w.c.extractFrom(ctx, it, f); err != nil {
-		return err
+	notes, err := w.c.extractFrom(ctx, it, f)
+	entry.Annotations = append(entry.Annotations, notes...)
+	if err != nil {
+		return errors.Join(err, w.finish(ctx, it, entry, 0))
 	}
 	return w.finish(ctx, it, entry, w.c.rules.gap(it.Host))
 }

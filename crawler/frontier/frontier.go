@@ -30,7 +30,17 @@ type Item struct {
 	Hops     string   // Heritrix-style discovery path, e.g. "LLE"; "" for a seed
 	Via      string   // the URL it was found on, "" for a seed
 	Attempt  int      // fetches tried so far (retries)
+	Doc      Doc      // how to read the body once fetched
 }
+
+// Doc says what kind of document an item is expected to be.
+type Doc uint8
+
+const (
+	DocPage    Doc = iota // HTML, CSS or anything else: extract links
+	DocSitemap            // a sitemap or sitemap index
+	DocFeed               // an RSS or Atom feed
+)
 
 // Stats is a snapshot of the frontier's size, for progress lines and metrics.
 type Stats struct {

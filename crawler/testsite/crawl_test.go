@@ -120,7 +120,8 @@ func htmlRefs(t *testing.T, doc *url.URL, body []byte, noFeeds bool) (*url.URL, 
 		}
 	}
 	var refs []string
-	attrs := map[string]string{"a": "href", "link": "href", "img": "src", "source": "src", "iframe": "src", "script": "src", "video": "poster"}
+	// <base href> is itself a link, as Heritrix counts it.
+	attrs := map[string]string{"base": "href", "a": "href", "link": "href", "img": "src", "source": "src", "iframe": "src", "script": "src", "video": "poster"}
 	for tag, attr := range attrs {
 		d.Find(tag + "[" + attr + "]").Each(func(_ int, sel *goquery.Selection) {
 			typ, _ := sel.Attr("type")

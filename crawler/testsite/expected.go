@@ -37,7 +37,7 @@ func (s *Site) ExpectedURLs(base string, c CrawlSettings) []string {
 	}
 	paths := []string{PathRobots, "/", PathEmbed, "/archive/",
 		PathChunked, PathGzip, PathLatin1, PathBadUTF8, PathRefresh, PathRefreshTarget,
-		PathBase, PathBaseTarget, PathRedirect, PathRedirectHop, PathRedirectTarget,
+		PathBase, PathBaseTarget, PathBaseHref, PathRedirect, PathRedirectHop, PathRedirectTarget,
 		PathNotFound, PathServerError, PathDuplicate, PathDuplicateCopy}
 	paths = slices.AppendSeq(paths, maps.Keys(s.assets))
 

@@ -9,7 +9,7 @@ import (
 )
 
 // deliberate lists the URLs whose status is not 200 on purpose.
-var deliberate = map[string]int{PathRedirect: 301, PathRedirectHop: 302, PathNotFound: 404, PathServerError: 500}
+var deliberate = map[string]int{PathRedirect: 301, PathRedirectHop: 302, PathNotFound: 404, PathServerError: 500, PathBaseHref: 404}
 
 func TestExpectedURLsMatchACrawl(t *testing.T) {
 	s := New(Options{})

@@ -21,6 +21,7 @@ const (
 	PathRefreshTarget  = "/special/moved-here.html"       // reachable only through that refresh
 	PathBase           = "/special/reading-room.html"     // <base href="/special/stacks/"> and a relative link
 	PathBaseTarget     = "/special/stacks/story.html"     // reachable only by resolving against the base
+	PathBaseHref       = "/special/stacks/"               // the <base href> itself, a link as Heritrix counts it (404 here)
 	PathRedirect       = "/go/old-front"                  // 301 to PathRedirectHop
 	PathRedirectHop    = "/go/front-2024"                 // 302 to PathRedirectTarget
 	PathRedirectTarget = "/special/new-front.html"        // 200, end of the chain
@@ -162,7 +163,7 @@ func (s *Site) refreshTarget(*http.Request) (page, bool) {
 }
 
 func (s *Site) basePage(*http.Request) (page, bool) {
-	return storyPage(PathBase, "The reading room", 506, `<base href="/special/stacks/">`+"\n",
+	return storyPage(PathBase, "The reading room", 506, `<base href="`+PathBaseHref+`">`+"\n",
 		`<p>Today in the stacks: <a href="story.html">the harbour ledger of 1911</a>.</p>`+"\n"), true
 }
 
