@@ -47,6 +47,7 @@ type Crawler struct {
 	scope    *scope.Scope
 	rules    *hostRules
 	writer   *warc.Writer
+	index    *warc.IndexWriter
 	crawlLog *crawlLog
 	counters counters
 	since    time.Time // sitemap and feed entries older than this are skipped
@@ -128,7 +129,7 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	fetchCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
 	c.fetchCtx, c.abort = fetchCtx, abort
 	defer abort()
-	defer func() { err = errors.Join(err, c.close()) }()
+	defer func() { err = errors.Join(err, c.close(context.WithoutCancel(ctx))) }()
 
 	stopGrace := context.AfterFunc(ctx, func() {
 		select {
@@ -217,16 +218,25 @@ func (c *Crawler) open() error {
 		return fmt.Errorf("open warc writer: %w", err)
 	}
 	c.writer = w
-	if c.crawlLog, err = openCrawlLog(filepath.Join(c.cfg.Output, logsDir, "crawl.log")); err != nil {
+	// Index lines wait beside the frontier state until the crawl ends.
+	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: filepath.Join(c.cfg.Output, stateDir)}); err != nil {
 		return errors.Join(err, w.Close())
+	}
+	if c.crawlLog, err = openCrawlLog(filepath.Join(c.cfg.Output, logsDir, "crawl.log")); err != nil {
+		return errors.Join(err, w.Close(), c.index.Close())
 	}
 	return nil
 }
 
-func (c *Crawler) close() error {
+// close closes the WARC files, then merges this crawl's index lines into
+// indexes/index.cdxj, so the index never points into an unfinished file.
+func (c *Crawler) close(ctx context.Context) error {
 	var errs []error
 	if c.writer != nil {
 		errs = append(errs, c.writer.Close())
+	}
+	if c.index != nil {
+		errs = append(errs, c.index.MergeInto(ctx, filepath.Join(c.cfg.Output, indexesDir, "index.cdxj")), c.index.Close())
 	}
 	if c.crawlLog != nil {
 		errs = append(errs, c.crawlLog.Close())

@@ -158,6 +158,9 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		return e, fmt.Errorf("write warc for %s: %w", it.URL, err)
 	}
 	f.record = written
+	if err := c.index.Add(written); err != nil {
+		return e, fmt.Errorf("index %s: %w", it.URL, err)
+	}
 	c.counters.fetched.Add(1)
 	c.counters.bytes.Add(ex.Response.Size())
 	e.Status, e.Size, e.MIME, e.Digest = written.HTTPStatus, ex.Response.Size(), written.MIME, written.PayloadDigest

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 )
@@ -129,17 +128,14 @@ func notTokenChar(r rune) bool {
 	return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
 }
 
-// mediaType drops parameters and lower-cases; a malformed header keeps
-// whatever precedes the first ';' so the index still has something.
+// mediaType drops the parameters and keeps the case as sent: pywb's
+// indexer does the same, and crawl-time index lines must equal rebuilt ones.
 func mediaType(contentType string) string {
-	if contentType == "" {
-		return ""
+	contentType = strings.TrimSpace(contentType)
+	if i := strings.IndexAny(contentType, "; "); i >= 0 {
+		contentType = contentType[:i]
 	}
-	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
-		return mt
-	}
-	mt, _, _ := strings.Cut(contentType, ";")
-	return strings.ToLower(strings.TrimSpace(mt))
+	return contentType
 }
 
 // formatSHA1 renders a digest the way WARC tools expect: "sha1:" and

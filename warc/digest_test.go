@@ -19,7 +19,7 @@ func TestScanResponse(t *testing.T) {
 	}{
 		{name: "chunk extensions and trailer", method: "GET",
 			block:       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: Text/HTML; charset=UTF-8\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nExpires: never\r\n\r\n",
-			wantPayload: strPtr("Wikipedia"), wantStatus: 200, wantMIME: "text/html"},
+			wantPayload: strPtr("Wikipedia"), wantStatus: 200, wantMIME: "Text/HTML"},
 		{name: "bytes after content-length", method: "GET",
 			block:       "HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\ngone!extra",
 			wantPayload: strPtr("gone!"), wantStatus: 404},
