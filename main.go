@@ -3,10 +3,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
+	"path/filepath"
 	"os/signal"
 	"syscall"
 
@@ -14,6 +17,8 @@ import (
 
 	"arkisto/config"
 	"arkisto/crawler"
+	"arkisto/crawler/testsite"
+	"arkisto/warc"
 )
 
 // Exit statuses, chosen here and nowhere else.
@@ -47,6 +52,8 @@ func exitCode(err error) int {
 	case errors.Is(err, crawler.ErrInterrupted):
 		fmt.Fprintln(os.Stderr, "arkisto: interrupted; every WARC file was closed")
 		return exitInterrupted
+	case errors.Is(err, errProblems):
+		return exitFailure
 	case errors.As(err, &usage), errors.As(err, &field):
 		fmt.Fprintln(os.Stderr, "arkisto:", err)
 		return exitUsage
@@ -94,7 +101,7 @@ func newRootCommand(abort <-chan struct{}) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCrawlCommand(abort))
+	root.AddCommand(newCrawlCommand(abort), newValidateCommand(), newIndexCommand(), newTestsiteCommand())
 	return root
 }
 
@@ -159,4 +166,98 @@ func runCrawl(ctx context.Context, cfg config.Config, verbose bool, abort <-chan
 	}
 	logger.Info("crawl finished", "output", cfg.Output)
 	return nil
+}
+
+// errProblems makes validate exit 1 once it has printed what it found.
+var errProblems = errors.New("problems found")
+
+func newValidateCommand() *cobra.Command {
+	var opts warc.ValidateOptions
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "validate [flags] FILE|DIR...",
+		Short: "Check WARC files record by record; exit 0 only when every file is clean",
+		Long: `Check every record of the given WARC files (directories are searched for *.warc and *.warc.gz):
+version line, mandatory headers, Content-Length, record end, one record per gzip member,
+truncated members, block and payload digests (payload de-chunked, as WARC 1.1 says),
+WARC-Date form and revisit references. Nothing is loaded whole into memory.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sum, err := warc.ValidatePaths(cmd.Context(), args, opts)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(sum); err != nil {
+					return err
+				}
+			} else {
+				for _, f := range sum.Reports {
+					for _, r := range f.Bad {
+						for _, p := range r.Problems {
+							fmt.Fprintf(out, "%s@%d %s %s: %s: %s\n", f.Path, r.Offset, r.Type, r.TargetURI, p.Code, p.Message)
+						}
+					}
+				}
+				fmt.Fprintf(out, "%d files, %d records, %d problems\n", sum.Files, sum.Records, sum.Problems)
+			}
+			if !sum.OK() {
+				return errProblems
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the full report as JSON")
+	cmd.Flags().BoolVar(&opts.RawPayloadDigest, "raw-payload-digest", false, "check payload digests over the raw (still chunked) bytes, as warcio does")
+	return cmd
+}
+
+func newIndexCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "index DIR",
+		Short: "Rebuild DIR/indexes/index.cdxj from the WARC files in DIR/archive",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, err := filepath.Glob(filepath.Join(args[0], "archive", "*.warc.gz"))
+			if err != nil {
+				return err
+			}
+			if len(files) == 0 {
+				return usageError{fmt.Errorf("no WARC files in %s", filepath.Join(args[0], "archive"))}
+			}
+			return warc.RebuildIndex(cmd.Context(), files, filepath.Join(args[0], "indexes", "index.cdxj"))
+		},
+	}
+}
+
+// newTestsiteCommand serves the synthetic news site used by the tests, for
+// scripts (metrics and pywb checks) and demos.
+func newTestsiteCommand() *cobra.Command {
+	var addr string
+	var opts testsite.Options
+	cmd := &cobra.Command{
+		Use:    "testsite",
+		Short:  "Serve the synthetic test news site on a loopback address",
+		Hidden: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usageError{fmt.Errorf("listen on %s: %w", addr, err)}
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "test site on http://%s/\n", ln.Addr())
+			err = testsite.New(opts).Serve(cmd.Context(), ln)
+			if cmd.Context().Err() != nil {
+				return nil
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().IntVar(&opts.Articles, "articles", 0, "number of articles (0 = the site's default)")
+	cmd.Flags().DurationVar(&opts.CrawlDelay, "crawl-delay", 0, "Crawl-delay announced in robots.txt")
+	cmd.Flags().DurationVar(&opts.Latency, "latency", 0, "delay before each response")
+	return cmd
 }
