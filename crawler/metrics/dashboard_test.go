@@ -1,0 +1,280 @@
+package metrics
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+)
+
+const dashboardPath = "../../scripts/grafana/arkisto-dashboard.json"
+
+// dashboard is the part of Grafana's dashboard JSON the tests look at.
+type dashboard struct {
+	Inputs []struct {
+		Name     string `json:"name"`
+		Type     string `json:"type"`
+		PluginID string `json:"pluginId"`
+	} `json:"__inputs"`
+	Panels     []panel `json:"panels"`
+	Templating struct {
+		List []struct {
+			Name       string          `json:"name"`
+			Type       string          `json:"type"`
+			Query      json.RawMessage `json:"query"` // a string, or {"query": "..."}
+			Definition string          `json:"definition"`
+			Datasource *datasource     `json:"datasource"`
+		} `json:"list"`
+	} `json:"templating"`
+}
+
+type panel struct {
+	ID         int         `json:"id"`
+	Type       string      `json:"type"`
+	Title      string      `json:"title"`
+	Datasource *datasource `json:"datasource"`
+	GridPos    struct{ H, W int }
+	Targets    []struct {
+		Expr       string      `json:"expr"`
+		Datasource *datasource `json:"datasource"`
+	} `json:"targets"`
+	Panels []panel `json:"panels"` // of a collapsed row
+}
+
+type datasource struct {
+	Type string `json:"type"`
+	UID  string `json:"uid"`
+}
+
+func loadDashboard(t *testing.T) dashboard {
+	t.Helper()
+	data, err := os.ReadFile(dashboardPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d dashboard
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatalf("parse %s: %v", dashboardPath, err)
+	}
+	return d
+}
+
+// allPanels flattens rows.
+func allPanels(ps []panel) []panel {
+	var out []panel
+	for _, p := range ps {
+		out = append(out, p)
+		out = append(out, allPanels(p.Panels)...)
+	}
+	return out
+}
+
+// exprs returns every PromQL expression in the dashboard, keyed by where
+// it is, with label_values(...) of template variables reduced to its
+// metric selector.
+func (d dashboard) exprs(t *testing.T) map[string]string {
+	out := map[string]string{}
+	for _, p := range allPanels(d.Panels) {
+		for i, tg := range p.Targets {
+			out[p.Title+" #"+string(rune('A'+i))] = tg.Expr
+		}
+	}
+	for _, v := range d.Templating.List {
+		if v.Type != "query" {
+			continue
+		}
+		var q string
+		if err := json.Unmarshal(v.Query, &q); err != nil {
+			var obj struct{ Query string }
+			if err := json.Unmarshal(v.Query, &obj); err != nil {
+				t.Fatalf("variable %s: query is neither a string nor an object: %s", v.Name, v.Query)
+			}
+			q = obj.Query
+		}
+		for _, s := range []string{q, v.Definition} {
+			if m := labelValues.FindStringSubmatch(s); m != nil {
+				out["variable "+v.Name] = m[1]
+			} else if s != "" {
+				out["variable "+v.Name] = s
+			}
+		}
+	}
+	return out
+}
+
+var (
+	labelValues = regexp.MustCompile(`^\s*label_values\(\s*(.+?)\s*,\s*[a-zA-Z_]\w*\s*\)\s*$`)
+
+	promStrings  = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`")
+	promMatchers = regexp.MustCompile(`\{[^}]*\}`)
+	promRanges   = regexp.MustCompile(`\[[^\]]*\]`)
+	promGrouping = regexp.MustCompile(`\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)`)
+	promIdent    = regexp.MustCompile(`[a-zA-Z_:][a-zA-Z0-9_:]*`)
+	promKeywords = []string{"and", "or", "unless", "offset", "bool", "by", "without", "on", "ignoring",
+		"group_left", "group_right", "inf", "nan", "Inf", "NaN"}
+)
+
+// metricNames returns the metric names a PromQL expression selects: the
+// identifiers left once strings, label matchers, range and subquery
+// brackets, grouping clauses, function calls, keywords and numbers are
+// set aside.
+func metricNames(expr string) []string {
+	s := promStrings.ReplaceAllString(expr, `""`)
+	s = promMatchers.ReplaceAllString(s, " ")
+	s = promRanges.ReplaceAllString(s, " ")
+	s = promGrouping.ReplaceAllString(s, " ")
+	var names []string
+	for _, loc := range promIdent.FindAllStringIndex(s, -1) {
+		name := s[loc[0]:loc[1]]
+		if loc[0] > 0 && strings.ContainsRune("0123456789.$", rune(s[loc[0]-1])) {
+			continue // an exponent (1e6) or a Grafana variable
+		}
+		if rest := strings.TrimLeft(s[loc[1]:], " \t\n"); strings.HasPrefix(rest, "(") {
+			continue // a function or an aggregation
+		}
+		if slices.Contains(promKeywords, name) || slices.Contains(names, name) {
+			continue
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+func TestMetricNames(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{`up`, []string{"up"}},
+		{`sum by (code) (rate(arkisto_fetch_responses_total{job=~"$job",code!="other"}[$__rate_interval])) > 0`, []string{"arkisto_fetch_responses_total"}},
+		{`histogram_quantile(0.99, sum by (le) (rate(arkisto_fetch_duration_seconds_bucket{job=~"$job"}[5m])))`, []string{"arkisto_fetch_duration_seconds_bucket"}},
+		{`sum(rate(a_sum[1m])) / sum(rate(a_count[1m])) * 1e6`, []string{"a_sum", "a_count"}},
+		{`time() - max(arkisto_crawl_start_time_seconds{job=~"$job"})`, []string{"arkisto_crawl_start_time_seconds"}},
+		{`x / on (instance) group_left (version) y offset 5m`, []string{"x", "y"}},
+		{`max_over_time(q[1h:5m]) and bool r unless s`, []string{"q", "r", "s"}},
+		{`label_replace(m, "dst", "$1", "src", "(.*)")`, []string{"m"}},
+		{`{__name__="ignored"}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			if got := metricNames(tt.expr); !slices.Equal(got, tt.want) {
+				t.Errorf("metricNames = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// exportedSeriesNames lists the series names a registry exposes: a
+// histogram is seen as its _bucket, _sum and _count series.
+func exportedSeriesNames(mfs []*dto.MetricFamily) map[string]bool {
+	out := map[string]bool{}
+	for _, mf := range mfs {
+		n := mf.GetName()
+		switch mf.GetType() {
+		case dto.MetricType_HISTOGRAM, dto.MetricType_GAUGE_HISTOGRAM:
+			out[n+"_bucket"], out[n+"_sum"], out[n+"_count"] = true, true, true
+		case dto.MetricType_SUMMARY:
+			out[n], out[n+"_sum"], out[n+"_count"] = true, true, true
+		default:
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// Every metric the dashboard queries is one a crawl exports.
+func TestDashboardQueriesExportedMetrics(t *testing.T) {
+	reg, _, err := crawlRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := exportedSeriesNames(mfs)
+	d := loadDashboard(t)
+	exprs := d.exprs(t)
+	if len(exprs) < 20 {
+		t.Fatalf("found only %d expressions in the dashboard", len(exprs))
+	}
+	where := make([]string, 0, len(exprs))
+	for w := range exprs {
+		where = append(where, w)
+	}
+	sort.Strings(where)
+	for _, w := range where {
+		expr := exprs[w]
+		t.Run(w, func(t *testing.T) {
+			names := metricNames(expr)
+			if len(names) == 0 {
+				t.Fatalf("no metric in %q", expr)
+			}
+			for _, n := range names {
+				if !exported[n] {
+					t.Errorf("%q queries %s, which a crawl does not export", expr, n)
+				}
+			}
+			// Panels must follow the job variable, or choosing a job does nothing.
+			if !strings.HasPrefix(w, "variable ") && strings.Count(expr, `job=~"$job"`) < len(names) {
+				t.Errorf("%q: every selector must carry job=~\"$job\"", expr)
+			}
+		})
+	}
+}
+
+// The dashboard imports with a ${DS_PROMETHEUS} input and also works when
+// provisioned from disk, where no input is asked for.
+func TestDashboardIsImportable(t *testing.T) {
+	d := loadDashboard(t)
+	if len(d.Inputs) != 1 || d.Inputs[0].Name != "DS_PROMETHEUS" || d.Inputs[0].Type != "datasource" || d.Inputs[0].PluginID != "prometheus" {
+		t.Errorf("__inputs = %+v, want one prometheus datasource input DS_PROMETHEUS", d.Inputs)
+	}
+	vars := map[string]string{}
+	for _, v := range d.Templating.List {
+		vars[v.Name] = v.Type
+		if v.Datasource != nil && v.Datasource.UID != "${DS_PROMETHEUS}" {
+			t.Errorf("variable %s uses datasource %q, want ${DS_PROMETHEUS}", v.Name, v.Datasource.UID)
+		}
+	}
+	// A datasource variable of the same name resolves ${DS_PROMETHEUS} when
+	// the file is provisioned instead of imported.
+	if vars["DS_PROMETHEUS"] != "datasource" || vars["job"] != "query" {
+		t.Errorf("template variables = %v, want DS_PROMETHEUS (datasource) and job (query)", vars)
+	}
+	ids := map[int]string{}
+	titles := map[string]bool{}
+	for _, p := range allPanels(d.Panels) {
+		if other, dup := ids[p.ID]; dup || p.ID == 0 {
+			t.Errorf("panel %q has id %d, also used by %q", p.Title, p.ID, other)
+		}
+		ids[p.ID] = p.Title
+		titles[p.Title] = true
+		if p.GridPos.W <= 0 || p.GridPos.H <= 0 {
+			t.Errorf("panel %q has no size", p.Title)
+		}
+		if p.Type == "row" {
+			continue
+		}
+		if p.Datasource == nil || p.Datasource.UID != "${DS_PROMETHEUS}" {
+			t.Errorf("panel %q datasource = %+v, want uid ${DS_PROMETHEUS}", p.Title, p.Datasource)
+		}
+		for _, tg := range p.Targets {
+			if tg.Datasource == nil || tg.Datasource.UID != "${DS_PROMETHEUS}" {
+				t.Errorf("panel %q target datasource = %+v, want uid ${DS_PROMETHEUS}", p.Title, tg.Datasource)
+			}
+		}
+	}
+	for _, want := range []string{"Pages per second", "Bytes per second", "Responses by status class",
+		"Fetch errors by kind", "Frontier size", "Politeness waits", "WARC bytes per second",
+		"WARC files", "Fetch latency", "Memory", "Goroutines and threads"} {
+		if !titles[want] {
+			t.Errorf("no panel %q", want)
+		}
+	}
+}
