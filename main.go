@@ -12,11 +12,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"arkisto/config"
 	"arkisto/crawler"
+	"arkisto/crawler/metrics"
 	"arkisto/crawler/testsite"
 	"arkisto/warc"
 )
@@ -147,9 +150,40 @@ func runCrawl(ctx context.Context, cfg config.Config, verbose bool, abort <-chan
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	c, err := crawler.New(cfg, crawler.Options{Logger: logger, Progress: os.Stderr})
+	reg := prometheus.NewRegistry()
+	m, err := metrics.New(reg, cfg.Job, time.Now())
+	if err != nil {
+		return err
+	}
+	c, err := crawler.New(cfg, crawler.Options{Logger: logger, Progress: os.Stderr, Metrics: m})
 	if err != nil {
 		return usageError{err}
+	}
+	if err := reg.Register(metrics.FrontierCollector(c.FrontierStats)); err != nil {
+		return err
+	}
+	if cfg.MetricsAddr != "" {
+		stop, err := metrics.Serve(ctx, cfg.MetricsAddr, reg)
+		if err != nil {
+			return usageError{err}
+		}
+		defer shutdown(ctx, stop)
+		logger.Info("serving metrics", "url", "http://"+cfg.MetricsAddr+"/metrics")
+	}
+	if cfg.Pushgateway != "" {
+		p := metrics.NewPusher(cfg.Pushgateway, cfg.Job, reg)
+		pushCtx, stopPushing := context.WithCancel(context.WithoutCancel(ctx))
+		go p.PushEvery(pushCtx, 15*time.Second, func(err error) { logger.Warn("push metrics", "err", err) })
+		defer func() {
+			stopPushing()
+			// The final values matter most to a cron job: push them even after an interrupt.
+			shutdown(ctx, func(ctx context.Context) error {
+				if err := p.Push(ctx); err != nil {
+					logger.Warn("final push of metrics", "err", err)
+				}
+				return nil
+			})
+		}()
 	}
 	finished := make(chan struct{})
 	defer close(finished)
@@ -160,12 +194,19 @@ func runCrawl(ctx context.Context, cfg config.Config, verbose bool, abort <-chan
 		case <-finished:
 		}
 	}()
-	logger.Info("crawl starting", "job", cfg.Job, "output", cfg.Output, "seeds", len(cfg.Seeds))
+	logger.Info("crawl starting", "job", cfg.Job, "output", cfg.Output, "seeds", len(cfg.StartURLs()))
 	if err := c.Run(ctx); err != nil {
 		return err
 	}
 	logger.Info("crawl finished", "output", cfg.Output)
 	return nil
+}
+
+// shutdown runs stop with a few seconds to spare, even when ctx was cancelled.
+func shutdown(ctx context.Context, stop func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = stop(ctx)
 }
 
 // errProblems makes validate exit 1 once it has printed what it found.

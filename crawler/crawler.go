@@ -20,6 +20,7 @@ import (
 	"arkisto/config"
 	"arkisto/crawler/discover"
 	"arkisto/crawler/frontier"
+	"arkisto/crawler/metrics"
 	"arkisto/crawler/scope"
 	"arkisto/warc"
 )
@@ -36,6 +37,7 @@ type Options struct {
 	ProgressEvery time.Duration     // default 5s
 	TLSConfig     *tls.Config       // nil: accept any certificate, as archives do
 	DialContext   func(ctx context.Context, network, addr string) (net.Conn, error)
+	Metrics       *metrics.Metrics // nil: no metrics
 }
 
 // Crawler runs one crawl job. Create it with New and call Run once.
@@ -49,6 +51,7 @@ type Crawler struct {
 	writer   *warc.Writer
 	index    *warc.IndexWriter
 	crawlLog *crawlLog
+	metrics  *metrics.Metrics
 	counters counters
 	since    time.Time // sitemap and feed entries older than this are skipped
 
@@ -116,6 +119,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		scope:    sc,
 		rules:    newHostRules(cfg.UserAgent, cfg.Delay),
 		since:    since,
+		metrics:  opts.Metrics,
 	}, nil
 }
 
@@ -185,6 +189,9 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	return nil
 }
 
+// FrontierStats reports the frontier's current sizes, for metrics.
+func (c *Crawler) FrontierStats() frontier.Stats { return c.frontier.Stats() }
+
 // Abort cuts the grace period short: in-flight fetches stop now, and what
 // they received so far is still written as truncated records.
 func (c *Crawler) Abort() {
@@ -213,6 +220,7 @@ func (c *Crawler) open() error {
 			UserAgent:    c.cfg.UserAgent,
 			JobName:      c.cfg.Job,
 		},
+		OnFileClosed: func(_ string, size int64) { c.metrics.WARCFileClosed(size) },
 	})
 	if err != nil {
 		return fmt.Errorf("open warc writer: %w", err)

@@ -58,8 +58,8 @@ func TestSinceKeepsOnlyNewerSitemapAndFeedEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range site.OnlyVia(testsite.SourceRSS) {
-		if !e.Published.Before(cut) && !strings.Contains(string(log), base+e.Path+" LM ") {
-			t.Errorf("crawl.log does not show %s as found through a feed (hop M)", e.Path)
+		if !e.Published.Before(cut) && !strings.Contains(string(log), base+e.Path+" LF ") {
+			t.Errorf("crawl.log does not show %s as found through a feed (hop F)", e.Path)
 		}
 	}
 }

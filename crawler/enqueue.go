@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"arkisto/crawler/extract"
 	"arkisto/crawler/frontier"
@@ -51,7 +52,7 @@ type discovered struct {
 	raw string
 	url *url.URL // nil when the URL could not be parsed
 	err error
-	hop byte // 'L' link, 'E' embed, 'R' redirect or refresh, 'M' sitemap or feed entry
+	hop byte // 'L' link, 'E' embed, 'R' redirect or refresh, 'M' sitemap entry, 'F' feed entry
 	doc frontier.Doc
 }
 
@@ -64,7 +65,7 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 	case 'L':
 		it.Depth++
 		it.Priority = frontier.Page
-	case 'M':
+	case 'M', 'F':
 		// Sitemaps and feeds list articles however deep the site's own links
 		// hide them: their entries do not count as link hops.
 		it.Priority = frontier.Page
@@ -126,6 +127,7 @@ func (c *Crawler) refuse(ctx context.Context, raw string, it frontier.Item, stat
 	if err != nil || !added {
 		return err
 	}
+	c.metrics.Refused(note)
 	return c.crawlLog.Write(logEntry{Status: status, URL: raw, Hops: it.Hops, Via: it.Via, Annotations: []string{note}})
 }
 
@@ -139,10 +141,10 @@ func refusalNote(err error) string {
 }
 
 // trailingTransclusions counts the embed, redirect and speculative hops
-// after the last link or sitemap hop.
+// after the last link, sitemap or feed hop.
 func trailingTransclusions(hops string) int {
 	n := 0
-	for i := len(hops) - 1; i >= 0 && hops[i] != 'L' && hops[i] != 'M'; i-- {
+	for i := len(hops) - 1; i >= 0 && !strings.ContainsRune("LMF", rune(hops[i])); i-- {
 		if hops[i] != 'P' {
 			n++
 		}

@@ -100,8 +100,9 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 			next, _ = u.Parse(r.Headers.Get("Location"))
 		}
 		if next == nil || next.Host == "" {
-			policy := robotsPolicy(f)
+			policy, outcome := robotsPolicy(f)
 			w.c.rules.set(it.Host, policy)
+			w.c.metrics.ObserveRobots(outcome)
 			entry.Hops, entry.Via = hop.Hops, hop.Via
 			if err := w.c.queueSitemaps(ctx, it, policy.Sitemaps()); err != nil {
 				return err
@@ -117,13 +118,19 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 	}
 }
 
-func robotsPolicy(f fetched) *robots.Policy {
+// robotsPolicy reads a finished robots.txt fetch, and names its outcome.
+func robotsPolicy(f fetched) (*robots.Policy, string) {
 	switch r := f.response; {
 	case r == nil || f.record.RecordID == "":
-		return robots.Unreachable()
+		return robots.Unreachable(), "unreachable"
 	case r.StatusCode >= 300 && r.StatusCode < 400:
-		return robots.FromResponse(404, nil) // a redirect loop past the limit: RFC 9309 says allow
+		// Redirected more than RFC 9309's five hops: treat as unavailable, allow.
+		return robots.FromResponse(404, nil), "4xx-allow-all"
+	case r.StatusCode < 300:
+		return robots.FromResponse(r.StatusCode, r.Body), "fetched-2xx"
+	case r.StatusCode == 429 || r.StatusCode >= 500:
+		return robots.FromResponse(r.StatusCode, r.Body), "5xx-disallow"
 	default:
-		return robots.FromResponse(r.StatusCode, r.Body)
+		return robots.FromResponse(r.StatusCode, r.Body), "4xx-allow-all"
 	}
 }

@@ -59,6 +59,10 @@ func (c *Crawler) readManifest(it frontier.Item, r *colly.Response) ([]discovere
 		list = discover.Since(list, c.since)
 	}
 	depth := strings.Count(it.Hops, "M")
+	hop := byte('M') // Heritrix's "manifest" letter for sitemap entries
+	if it.Doc == frontier.DocFeed {
+		hop = 'F' // ours: an entry of an RSS or Atom feed
+	}
 	base := r.Request.URL
 	for _, e := range list {
 		doc := frontier.DocPage
@@ -70,7 +74,7 @@ func (c *Crawler) readManifest(it frontier.Item, r *colly.Response) ([]discovere
 			doc = frontier.DocSitemap
 		}
 		u, err := base.Parse(e.URL)
-		entries = append(entries, discovered{raw: e.URL, url: u, err: err, hop: 'M', doc: doc})
+		entries = append(entries, discovered{raw: e.URL, url: u, err: err, hop: hop, doc: doc})
 		for _, img := range e.Images {
 			iu, err := base.Parse(img)
 			entries = append(entries, discovered{raw: img, url: iu, err: err, hop: 'E'})

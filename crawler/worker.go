@@ -12,6 +12,7 @@ import (
 
 	"arkisto/crawler/capture"
 	"arkisto/crawler/frontier"
+	"arkisto/crawler/metrics"
 	"arkisto/warc"
 )
 
@@ -76,6 +77,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 		return w.finish(ctx, it, logEntry{Status: statusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
 	}
 	if it.Priority != frontier.Prerequisite && !w.c.rules.allowed(it.Host, u) {
+		w.c.metrics.Refused("robots-denied")
 		return w.finish(ctx, it, logEntry{Status: statusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
 	}
 	if it.Priority == frontier.Prerequisite {
@@ -104,6 +106,9 @@ func (w *worker) finish(ctx context.Context, it frontier.Item, e logEntry, gap t
 	e.Worker = w.id
 	if err := w.c.crawlLog.Write(e); err != nil {
 		return err
+	}
+	if gap > 0 {
+		w.c.metrics.PolitenessWait(gap)
 	}
 	return w.c.frontier.Done(ctx, it, time.Now().Add(gap))
 }
@@ -141,9 +146,10 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		e.Status = errorStatus(kind)
 		e.Annotations = append(e.Annotations, kind)
 		c.log.Debug("fetch failed", "url", it.URL, "kind", kind, "err", f.err)
+		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
 	}
-	written, _, err := c.writer.WriteExchange(warc.Exchange{
+	written, request, err := c.writer.WriteExchange(warc.Exchange{
 		TargetURI: ex.Request.URL.String(),
 		IP:        ex.IP,
 		Date:      ex.Start,
@@ -158,6 +164,14 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		return e, fmt.Errorf("write warc for %s: %w", it.URL, err)
 	}
 	f.record = written
+	c.metrics.ObserveRecord(written)
+	c.metrics.ObserveRecord(request)
+	c.metrics.SetWARCFileSize(c.writer.CurrentSize())
+	var kind string
+	if ex.Err != nil {
+		kind = capture.ErrorKind(ex.Err)
+	}
+	c.metrics.ObserveFetch(metrics.Fetch{Status: written.HTTPStatus, ErrorKind: kind, WireBytes: ex.Response.Size(), Duration: ex.Duration, Source: source(it)})
 	if err := c.index.Add(written); err != nil {
 		return e, fmt.Errorf("index %s: %w", it.URL, err)
 	}
@@ -172,6 +186,28 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		e.Annotations = append(e.Annotations, "truncated:"+ex.Truncated)
 	}
 	return e, nil
+}
+
+// source names how an item was found, for the fetch metric's label.
+func source(it frontier.Item) string {
+	if it.Hops == "" {
+		return "seed"
+	}
+	switch it.Hops[len(it.Hops)-1] {
+	case 'L':
+		return "link"
+	case 'E', 'X':
+		return "embed"
+	case 'R':
+		return "redirect"
+	case 'P':
+		return "robots"
+	case 'M':
+		return "sitemap"
+	case 'F':
+		return "feed"
+	}
+	return "other"
 }
 
 func errorStatus(kind string) int {
