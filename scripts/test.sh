@@ -1,5 +1,32 @@
 #!/usr/bin/env bash
-# The project's whole test suite: unit and end-to-end tests with the race detector.
+# The whole test suite: Go tests with the race detector, a short run of every
+# fuzz target, and the integration checks against real Prometheus, Pushgateway
+# and pywb (each installs what it needs when it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go test -race -count=1 -timeout 20m ./...
+
+echo "== go vet"
+go vet ./...
+echo "== go test -race"
+go test -race -count=1 -timeout 30m ./...
+
+echo "== fuzz targets, a few seconds each"
+go list -f '{{.Dir}}' ./... | while read -r dir; do
+	pkg=$(go list "$dir")
+	for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
+		echo "-- $pkg $target"
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime 5s "$pkg" >/tmp/arkisto-fuzz.log 2>&1 || {
+			cat /tmp/arkisto-fuzz.log
+			exit 1
+		}
+	done
+done
+
+echo "== metrics check (promtool, Prometheus, Pushgateway)"
+go build -o .cache/arkisto .
+ARKISTO_BIN=.cache/arkisto scripts/metrics-check.sh
+if [ -x scripts/pywb-check.sh ]; then
+	echo "== pywb check"
+	ARKISTO_BIN=.cache/arkisto scripts/pywb-check.sh
+fi
+echo "== all checks passed"
