@@ -52,6 +52,18 @@ type Config struct {
 	MaxBodySize     int64         `yaml:"max_body_size"`
 	GracePeriod     time.Duration `yaml:"grace_period"`
 
+	DelayFactor          float64       `yaml:"delay_factor"`
+	MaxDelay             time.Duration `yaml:"max_delay"`
+	Retries              int           `yaml:"retries"`
+	MaxRetryAfter        time.Duration `yaml:"max_retry_after"`
+	MaxRedirects         int           `yaml:"max_redirects"`
+	MaxPagesPerHost      int           `yaml:"max_pages_per_host"`
+	Robots               string        `yaml:"robots"`
+	MaxURLLength         int           `yaml:"max_url_length"`
+	MaxPathDepth         int           `yaml:"max_path_depth"`
+	MaxQueryParams       int           `yaml:"max_query_params"`
+	AllowPrivateNetworks bool          `yaml:"allow_private_networks"`
+
 	WARCMaxSize int64  `yaml:"warc_max_size"`
 	WARCPrefix  string `yaml:"warc_prefix"`
 	WARCVersion string `yaml:"warc_version"`
@@ -77,6 +89,14 @@ func Default() Config {
 		Timeout:         60 * time.Second,
 		MaxBodySize:     100 << 20,
 		GracePeriod:     10 * time.Second,
+		MaxDelay:        30 * time.Second,
+		Retries:         3,
+		MaxRetryAfter:   10 * time.Minute,
+		MaxRedirects:    10,
+		Robots:          "obey",
+		MaxURLLength:    2048,
+		MaxPathDepth:    32,
+		MaxQueryParams:  64,
 		WARCMaxSize:     1 << 30,
 		WARCPrefix:      "arkisto",
 		WARCVersion:     "1.1",
@@ -184,6 +204,16 @@ func (c *Config) Validate() error {
 		{"timeout", c.Timeout <= 0, "must be positive"},
 		{"max_body_size", c.MaxBodySize <= 0, "must be positive"},
 		{"grace_period", c.GracePeriod < 0, "must not be negative"},
+		{"delay_factor", c.DelayFactor < 0, "must be 0 (off) or more"},
+		{"max_delay", c.MaxDelay < 0, "must not be negative"},
+		{"retries", c.Retries < 0, "must be 0 or more"},
+		{"max_retry_after", c.MaxRetryAfter < 0, "must not be negative"},
+		{"max_redirects", c.MaxRedirects < 0, "must be 0 or more"},
+		{"max_pages_per_host", c.MaxPagesPerHost < 0, "must be 0 (no limit) or more"},
+		{"robots", c.Robots != "obey" && c.Robots != "ignore" && c.Robots != "obey-pages", "must be obey, ignore or obey-pages"},
+		{"max_url_length", c.MaxURLLength < 0, "must be 0 (default) or more"},
+		{"max_path_depth", c.MaxPathDepth < 0, "must be 0 (default) or more"},
+		{"max_query_params", c.MaxQueryParams < 0, "must be 0 (default) or more"},
 		{"warc_max_size", c.WARCMaxSize <= 0, "must be positive"},
 		{"warc_prefix", strings.ContainsAny(c.WARCPrefix, `/\`) || c.WARCPrefix == "", "must be a non-empty file name part without slashes"},
 		{"warc_version", c.WARCVersion != "1.0" && c.WARCVersion != "1.1", `must be "1.1" or "1.0", quoted in YAML where 1.0 unquoted is the number 1`},

@@ -48,6 +48,14 @@ func TestDefault(t *testing.T) {
 		WARCPrefix:      "arkisto",
 		WARCVersion:     "1.1",
 		RobotsSitemaps:  true,
+		MaxDelay:        30 * time.Second,
+		Retries:         3,
+		MaxRetryAfter:   10 * time.Minute,
+		MaxRedirects:    10,
+		Robots:          "obey",
+		MaxURLLength:    2048,
+		MaxPathDepth:    32,
+		MaxQueryParams:  64,
 		MetricsAddr:     "127.0.0.1:9791",
 	}
 	got := Default()
@@ -83,6 +91,17 @@ grace_period: 2m30s
 warc_max_size: 5000000
 warc_prefix: news
 warc_version: "1.0"
+delay_factor: 5
+max_delay: 1m
+retries: 2
+max_retry_after: 5m
+max_redirects: 4
+max_pages_per_host: 100
+robots: obey-pages
+max_url_length: 1000
+max_path_depth: 10
+max_query_params: 8
+allow_private_networks: true
 sitemaps: [https://a.example/sitemap.xml]
 feeds: [https://a.example/rss.xml]
 robots_sitemaps: false
@@ -92,33 +111,44 @@ metrics_addr: ":9100"
 pushgateway: http://127.0.0.1:9091
 `
 	everyWant := Config{
-		Seeds:           []string{"https://a.example/", "http://b.example:8080/x"},
-		SeedsFile:       "seeds.txt",
-		Job:             "news",
-		Output:          "/srv/collections/news",
-		Scope:           "prefix",
-		Include:         []string{`^https://cdn\.a\.example/`},
-		Exclude:         []string{`\?replytocom=`, `/calendar/`},
-		MaxDepth:        3,
-		MaxPages:        500,
-		Delay:           time.Second,
-		HostConcurrency: 2,
-		Workers:         4,
-		UserAgent:       "arkisto-test/1.0 (+mailto:ops@example.org)",
-		Contact:         "mailto:ops@example.org",
-		Operator:        "Example Library",
-		Timeout:         30 * time.Second,
-		MaxBodySize:     1 << 20,
-		GracePeriod:     150 * time.Second,
-		WARCMaxSize:     5000000,
-		WARCPrefix:      "news",
-		WARCVersion:     "1.0",
-		Sitemaps:        []string{"https://a.example/sitemap.xml"},
-		Feeds:           []string{"https://a.example/rss.xml"},
-		GuessSitemap:    true,
-		Since:           "7d",
-		MetricsAddr:     ":9100",
-		Pushgateway:     "http://127.0.0.1:9091",
+		Seeds:                []string{"https://a.example/", "http://b.example:8080/x"},
+		SeedsFile:            "seeds.txt",
+		Job:                  "news",
+		Output:               "/srv/collections/news",
+		Scope:                "prefix",
+		Include:              []string{`^https://cdn\.a\.example/`},
+		Exclude:              []string{`\?replytocom=`, `/calendar/`},
+		MaxDepth:             3,
+		MaxPages:             500,
+		Delay:                time.Second,
+		HostConcurrency:      2,
+		Workers:              4,
+		UserAgent:            "arkisto-test/1.0 (+mailto:ops@example.org)",
+		Contact:              "mailto:ops@example.org",
+		Operator:             "Example Library",
+		Timeout:              30 * time.Second,
+		MaxBodySize:          1 << 20,
+		GracePeriod:          150 * time.Second,
+		WARCMaxSize:          5000000,
+		WARCPrefix:           "news",
+		WARCVersion:          "1.0",
+		DelayFactor:          5,
+		MaxDelay:             time.Minute,
+		Retries:              2,
+		MaxRetryAfter:        5 * time.Minute,
+		MaxRedirects:         4,
+		MaxPagesPerHost:      100,
+		Robots:               "obey-pages",
+		MaxURLLength:         1000,
+		MaxPathDepth:         10,
+		MaxQueryParams:       8,
+		AllowPrivateNetworks: true,
+		Sitemaps:             []string{"https://a.example/sitemap.xml"},
+		Feeds:                []string{"https://a.example/rss.xml"},
+		GuessSitemap:         true,
+		Since:                "7d",
+		MetricsAddr:          ":9100",
+		Pushgateway:          "http://127.0.0.1:9091",
 	}
 	partialWant := Default()
 	partialWant.Delay = 250 * time.Millisecond

@@ -92,7 +92,10 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 			return nil, &config.FieldError{Field: "since", Reason: err.Error()}
 		}
 	}
-	rules := scope.Rules{Mode: scope.Mode(cfg.Scope)}
+	rules := scope.Rules{
+		Mode:         scope.Mode(cfg.Scope),
+		MaxURLLength: cfg.MaxURLLength, MaxPathDepth: cfg.MaxPathDepth, MaxQueryParams: cfg.MaxQueryParams,
+	}
 	if rules.Include, err = compileAll("include", cfg.Include); err != nil {
 		return nil, err
 	}
@@ -117,7 +120,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		log:      opts.Logger,
 		frontier: fr,
 		scope:    sc,
-		rules:    newHostRules(cfg.UserAgent, cfg.Delay),
+		rules:    newHostRules(cfg),
 		since:    since,
 		metrics:  opts.Metrics,
 	}, nil

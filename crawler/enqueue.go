@@ -90,6 +90,9 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 	case it.Depth > c.cfg.MaxDepth:
 		return nil // beyond max-depth: not an error, just the edge of the crawl
 	}
+	if d.hop == 'R' && redirectChain(hops) > c.cfg.MaxRedirects {
+		return c.refuse(ctx, u.String(), it, statusOutOfScope, "too-many-redirects")
+	}
 	if reason, trap := c.scope.Trap(u); trap {
 		return c.refuse(ctx, u.String(), it, statusOutOfScope, "trap:"+reason)
 	}
@@ -109,7 +112,7 @@ func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error 
 		if _, err := c.frontier.Push(ctx, prereq); err != nil {
 			return fmt.Errorf("queue %s: %w", prereq.URL, err)
 		}
-	} else if !c.rules.allowed(it.Host, u) {
+	} else if !c.rules.allowed(it, u) {
 		return c.refuse(ctx, it.URL, it, statusRobots, "robots-denied")
 	}
 	if _, err := c.frontier.Push(ctx, it); err != nil {
@@ -138,6 +141,11 @@ func refusalNote(err error) string {
 		return "unsupported-scheme"
 	}
 	return "malformed-url"
+}
+
+// redirectChain is the length of the redirect chain that ends hops.
+func redirectChain(hops string) int {
+	return len(hops) - len(strings.TrimRight(hops, "R"))
 }
 
 // trailingTransclusions counts the embed, redirect and speculative hops

@@ -36,7 +36,7 @@ func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) 
 		found, notes = c.readManifest(it, r)
 	case extract.IsHTML(r.Headers.Get("Content-Type")):
 		page := extract.HTML(base, r.Body)
-		nofollow := page.NoFollow || hasNoFollow(r.Headers)
+		nofollow := c.rules.obeysMeta() && (page.NoFollow || hasNoFollow(r.Headers))
 		for _, l := range page.Links {
 			if nofollow && l.Kind != extract.Embed {
 				continue
@@ -107,7 +107,7 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 			if err := w.c.queueSitemaps(ctx, it, policy.Sitemaps()); err != nil {
 				return err
 			}
-			return w.finish(ctx, it, entry, w.c.rules.gap(it.Host))
+			return w.finish(ctx, it, entry, w.c.rules.gap(it.Host, entry.Duration))
 		}
 		entry.Hops, entry.Via, entry.Worker = hop.Hops, hop.Via, w.id
 		if err := w.c.crawlLog.Write(entry); err != nil {

@@ -5,21 +5,38 @@ import (
 	"sync"
 	"time"
 
+	"arkisto/config"
+	"arkisto/crawler/frontier"
 	"arkisto/crawler/robots"
 )
 
-// hostRules remembers, per host, the robots.txt policy and the gap that
-// politeness demands between two requests. A host is "known" once its
-// robots.txt fetch has ended, whatever the outcome.
+// hostRules remembers, per host, the robots.txt policy, the page budget
+// spent, and what politeness demands between two requests. A host is
+// "known" once its robots.txt fetch has ended, whatever the outcome.
 type hostRules struct {
-	userAgent string
-	delay     time.Duration
-	mu        sync.Mutex
-	policies  map[string]*robots.Policy
+	userAgent   string
+	mode        string // obey, ignore or obey-pages
+	delay       time.Duration
+	delayFactor float64
+	maxDelay    time.Duration
+	budget      int // fetches per host, 0 = no limit
+
+	mu       sync.Mutex
+	policies map[string]*robots.Policy
+	spent    map[string]int
 }
 
-func newHostRules(userAgent string, delay time.Duration) *hostRules {
-	return &hostRules{userAgent: userAgent, delay: delay, policies: make(map[string]*robots.Policy)}
+func newHostRules(cfg config.Config) *hostRules {
+	return &hostRules{
+		userAgent:   cfg.UserAgent,
+		mode:        cfg.Robots,
+		delay:       cfg.Delay,
+		delayFactor: cfg.DelayFactor,
+		maxDelay:    cfg.MaxDelay,
+		budget:      cfg.MaxPagesPerHost,
+		policies:    make(map[string]*robots.Policy),
+		spent:       make(map[string]int),
+	}
 }
 
 // known reports whether host's robots.txt has been dealt with.
@@ -36,23 +53,54 @@ func (r *hostRules) set(host string, p *robots.Policy) {
 	r.policies[host] = p
 }
 
-// allowed reports whether robots.txt lets us fetch u. A host whose policy is
-// not known yet is allowed here: the frontier never hands out its URLs before
-// the robots.txt prerequisite, so this only happens for the prerequisite itself.
-func (r *hostRules) allowed(host string, u *url.URL) bool {
+// allowed reports whether robots.txt lets us fetch it. A host whose policy
+// is not known yet is allowed here: the frontier never hands out its URLs
+// before the robots.txt prerequisite, so this only happens for that one.
+// Under obey-pages, page requisites are fetched whatever robots.txt says,
+// so that archived pages replay whole.
+func (r *hostRules) allowed(it frontier.Item, u *url.URL) bool {
+	switch {
+	case r.mode == "ignore" || it.Priority == frontier.Prerequisite:
+		return true
+	case r.mode == "obey-pages" && it.Priority == frontier.Embed:
+		return true
+	}
 	r.mu.Lock()
-	p := r.policies[host]
+	p := r.policies[it.Host]
 	r.mu.Unlock()
 	return p == nil || p.Allowed(r.userAgent, u)
 }
 
-// gap is how long to wait after a request to host ends before the next starts.
-func (r *hostRules) gap(host string) time.Duration {
+// obeysMeta tells whether <meta name=robots> and X-Robots-Tag count.
+func (r *hostRules) obeysMeta() bool { return r.mode != "ignore" }
+
+// spend takes one fetch from host's budget; false once it is used up.
+func (r *hostRules) spend(host string) bool {
+	if r.budget <= 0 {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.spent[host] >= r.budget {
+		return false
+	}
+	r.spent[host]++
+	return true
+}
+
+// gap is how long to wait after a request to host ends before the next
+// starts: the larger of --delay, robots.txt's Crawl-delay and, with
+// --delay-factor, that factor times the last response time (capped).
+func (r *hostRules) gap(host string, lastResponse time.Duration) time.Duration {
 	r.mu.Lock()
 	p := r.policies[host]
 	r.mu.Unlock()
-	if p == nil {
-		return r.delay
+	gap := r.delay
+	if p != nil && r.mode != "ignore" {
+		gap = max(gap, p.CrawlDelay(r.userAgent))
 	}
-	return max(r.delay, p.CrawlDelay(r.userAgent))
+	if r.delayFactor > 0 {
+		gap = max(gap, min(time.Duration(r.delayFactor*float64(lastResponse)), r.maxDelay))
+	}
+	return gap
 }

@@ -76,12 +76,16 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return w.finish(ctx, it, logEntry{Status: statusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
 	}
-	if it.Priority != frontier.Prerequisite && !w.c.rules.allowed(it.Host, u) {
+	if !w.c.rules.allowed(it, u) {
 		w.c.metrics.Refused("robots-denied")
 		return w.finish(ctx, it, logEntry{Status: statusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
 	}
 	if it.Priority == frontier.Prerequisite {
 		return w.fetchRobots(ctx, it, u)
+	}
+	if !w.c.rules.spend(it.Host) {
+		w.c.metrics.Refused("host-budget")
+		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{"max-pages-per-host"}}, 0)
 	}
 	f := w.fetch(u)
 	defer f.close()
@@ -95,7 +99,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
 	}
-	return w.finish(ctx, it, entry, w.c.rules.gap(it.Host))
+	return w.finish(ctx, it, entry, w.c.rules.gap(it.Host, entry.Duration))
 }
 
 // finish logs the fetch and frees its host for the next request after gap.
