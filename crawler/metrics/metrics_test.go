@@ -301,11 +301,13 @@ func TestRefused(t *testing.T) {
 # HELP arkisto_urls_refused_total Discovered URLs not queued, by reason.
 # TYPE arkisto_urls_refused_total counter
 arkisto_urls_refused_total{reason="blocked"} 0
+arkisto_urls_refused_total{reason="host-budget"} 0
 arkisto_urls_refused_total{reason="malformed-url"} 0
 arkisto_urls_refused_total{reason="max-depth"} 0
 arkisto_urls_refused_total{reason="other"} 1
 arkisto_urls_refused_total{reason="out-of-scope"} 2
 arkisto_urls_refused_total{reason="robots-denied"} 1
+arkisto_urls_refused_total{reason="too-many-redirects"} 0
 arkisto_urls_refused_total{reason="trap"} 2
 arkisto_urls_refused_total{reason="unsupported-scheme"} 1
 `
