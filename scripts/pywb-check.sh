@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Proof in real pywb that arkisto's output replays (issue 7):
+#   1. a venv under .cache/ holds pinned pywb and warcio (installed when missing);
+#   2. arkisto crawls its test site into WORK/collections/$COLL, in several WARC files;
+#   3. its indexes/index.cdxj equals what pywb's own indexer (wb-manager reindex) writes
+#      for the same files, record by record and in order; so does `arkisto index`;
+#   4. `warcio check` passes every record except the payload digest of chunked responses
+#      (warcio#74; the de-chunked digest is recomputed and must match), and
+#      `arkisto validate` passes every file;
+#   5. pywb's `wayback`, started in WORK, replays every capture as the live site serves it,
+#      the HTML pages rewritten, their images, CSS and JS, the redirect chain hop by hop
+#      and the two identical-body pages (scripts/pywb/replay_check.py says exactly what).
+# Every server runs on loopback on a port picked here and is stopped on exit; scratch
+# files are removed on success and kept (path printed) on failure. Run by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYWB_VERSION=2.10.0
+WARCIO_VERSION=1.8.1
+VENV=$(realpath -m "${PYWB_VENV:-.cache/venv}") # shared with warc/testdata/pywb/make_golden.py
+COLL=pywbcheck        # collection name, in WORK/collections/
+WARC_MAX_SIZE=100000  # bytes: the test site then fills about six WARC files
+WAIT=60               # seconds a server may take to answer
+CRAWL_TIMEOUT=180     # seconds the crawl may take
+HELPERS=scripts/pywb
+
+log() { echo "== pywb-check: $*"; }
+fail() { echo "pywb-check: FAIL: $*" >&2; exit 1; }
+
+command -v python3 >/dev/null || fail "python3 is needed to create the pywb venv"
+command -v curl >/dev/null || fail "curl is needed"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pywb-check.XXXXXX")
+mkdir -p "$WORK/logs"
+declare -A PID # name -> pid of each process started here and not yet reaped
+START=$SECONDS
+
+# stop NAME: SIGTERM, up to 10 s to exit, then SIGKILL; reaps it either way.
+stop() {
+	local name=$1 pid=${PID[$1]} i
+	kill "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset "PID[$name]"
+}
+
+cleanup() {
+	local rc=$? name
+	for name in "${!PID[@]}"; do
+		stop "$name"
+	done
+	if ((rc == 0)); then
+		rm -rf "$WORK"
+	else
+		echo "pywb-check: scratch files kept in $WORK" >&2
+	fi
+}
+trap cleanup EXIT
+# Turn signals into a failing exit, so cleanup sees a non-zero status.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# died NAME MESSAGE: fail, showing NAME's log.
+died() {
+	echo "---- $WORK/logs/$1.log (last 60 lines)" >&2
+	tail -n 60 "$WORK/logs/$1.log" >&2 || true
+	fail "$1: $2"
+}
+
+# start NAME DIR CMD...: runs CMD in DIR in the background, output in logs/NAME.log.
+start() {
+	local name=$1 dir=$2
+	shift 2
+	(cd "$dir" && exec "$@") >"$WORK/logs/$name.log" 2>&1 &
+	PID[$name]=$!
+}
+
+# wait_http NAME URL: wait (bounded) until URL answers 2xx, or fail with NAME's log.
+wait_http() {
+	local name=$1 url=$2 i
+	for ((i = 0; i < WAIT * 5; i++)); do
+		curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null && return 0
+		kill -0 "${PID[$name]}" 2>/dev/null || died "$name" "exited before answering $url"
+		sleep 0.2
+	done
+	died "$name" "did not answer $url within ${WAIT}s"
+}
+
+free_ports() {
+	python3 -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
+}
+
+# --- 1. pywb and warcio -------------------------------------------------------
+venv_ok() {
+	"$VENV/bin/python" - "$PYWB_VERSION" "$WARCIO_VERSION" 2>/dev/null <<-'EOF'
+		import sys
+		from importlib.metadata import version
+		sys.exit(0 if (version("pywb"), version("warcio")) == tuple(sys.argv[1:3]) else 1)
+	EOF
+}
+if venv_ok; then
+	log "reusing $VENV (pywb $PYWB_VERSION, warcio $WARCIO_VERSION)"
+else
+	log "installing pywb $PYWB_VERSION and warcio $WARCIO_VERSION into $VENV"
+	if ! "$VENV/bin/python" -c '' 2>/dev/null; then
+		python3 -m venv --clear "$VENV" || fail "python3 -m venv $VENV failed (is the venv module installed?)"
+	fi
+	"$VENV/bin/python" -m pip install --disable-pip-version-check --timeout 60 --retries 2 -q \
+		"pywb==$PYWB_VERSION" "warcio==$WARCIO_VERSION" || fail "pip could not install pywb and warcio into $VENV"
+	venv_ok || fail "$VENV still lacks pywb $PYWB_VERSION and warcio $WARCIO_VERSION after pip install"
+fi
+PY=$VENV/bin/python
+
+# --- 2. crawl the test site ---------------------------------------------------
+log "building arkisto"
+go build -o "$WORK/arkisto" .
+BIN=$WORK/arkisto
+
+read -r SITE_PORT WB_PORT < <(free_ports 2)
+SITE=http://127.0.0.1:$SITE_PORT
+start site "$WORK" "$BIN" testsite --addr "127.0.0.1:$SITE_PORT"
+wait_http site "$SITE/robots.txt"
+
+COLLDIR=$WORK/collections/$COLL
+log "crawling $SITE/ into $COLLDIR"
+crawl_rc=0
+timeout "$CRAWL_TIMEOUT" "$BIN" crawl --delay 0 --metrics-addr "" --warc-max-size "$WARC_MAX_SIZE" \
+	--output "$COLLDIR" "$SITE/" >"$WORK/logs/crawl.log" 2>&1 || crawl_rc=$?
+((crawl_rc == 0)) || died crawl "arkisto crawl exited with status $crawl_rc"
+tail -n 2 "$WORK/logs/crawl.log"
+shopt -s nullglob
+WARCS=("$COLLDIR"/archive/*.warc.gz)
+OPEN=("$COLLDIR"/archive/*.open)
+shopt -u nullglob
+((${#OPEN[@]} == 0)) || fail "WARC files left open after the crawl: ${OPEN[*]}"
+((${#WARCS[@]} >= 2)) || fail "want several WARC files (--warc-max-size $WARC_MAX_SIZE), got ${#WARCS[@]}"
+[[ -s $COLLDIR/indexes/index.cdxj ]] || fail "the crawl wrote no $COLLDIR/indexes/index.cdxj"
+log "${#WARCS[@]} WARC files, $(wc -l <"$COLLDIR/indexes/index.cdxj") index lines"
+
+# --- 3. our index against pywb's indexer ------------------------------------
+# A scratch collection outside WORK/collections, so wayback never sees it.
+REINDEX=$WORK/reindex
+mkdir -p "$REINDEX/collections/$COLL/archive" "$REINDEX/collections/$COLL/indexes"
+cp -l "${WARCS[@]}" "$REINDEX/collections/$COLL/archive/"
+log "wb-manager reindex (pywb's own indexer)"
+(cd "$REINDEX" && "$VENV/bin/wb-manager" reindex "$COLL") >"$WORK/logs/reindex.log" 2>&1 ||
+	died reindex "wb-manager reindex failed"
+PYWB_INDEX=$REINDEX/collections/$COLL/indexes/index.cdxj
+
+log "comparing the crawl's index.cdxj with pywb's"
+"$PY" "$HELPERS/cdxj_compare.py" --ours-label arkisto-crawl "$COLLDIR/indexes/index.cdxj" "$PYWB_INDEX" ||
+	fail "arkisto's crawl-time index differs from pywb's (lines above)"
+
+REBUILD=$WORK/rebuild
+mkdir -p "$REBUILD/archive"
+cp -l "${WARCS[@]}" "$REBUILD/archive/"
+"$BIN" index "$REBUILD" >"$WORK/logs/index.log" 2>&1 || died index "arkisto index failed"
+log "comparing \`arkisto index\` (rebuilt from the WARCs) with pywb's"
+"$PY" "$HELPERS/cdxj_compare.py" --ours-label arkisto-index "$REBUILD/indexes/index.cdxj" "$PYWB_INDEX" ||
+	fail "\`arkisto index\` differs from pywb's index (lines above)"
+
+# --- 4. warcio check and arkisto validate -----------------------------------
+log "warcio check (only chunked payload digests may fail)"
+"$PY" "$HELPERS/warc_check.py" --warcio "$VENV/bin/warcio" --arkisto "$BIN" "${WARCS[@]}" ||
+	fail "warcio check found problems beyond chunked payload digests (lines above)"
+log "arkisto validate"
+"$BIN" validate "$COLLDIR/archive" || fail "arkisto validate found problems"
+
+# --- 5. replay in pywb -------------------------------------------------------
+log "starting wayback on 127.0.0.1:$WB_PORT in $WORK"
+start wayback "$WORK" "$VENV/bin/wayback" -b 127.0.0.1 -p "$WB_PORT"
+wait_http wayback "http://127.0.0.1:$WB_PORT/$COLL/"
+log "replaying every capture"
+if ! "$PY" "$HELPERS/replay_check.py" --index "$COLLDIR/indexes/index.cdxj" \
+	--wayback "http://127.0.0.1:$WB_PORT" --coll "$COLL" --site "$SITE"; then
+	died wayback "pywb did not replay the crawl as the site served it (lines above)"
+fi
+! grep -q Traceback "$WORK/logs/wayback.log" || died wayback "pywb logged an exception while replaying"
+
+# --- 6. stop ----------------------------------------------------------------
+stop wayback
+stop site
+log "OK in $((SECONDS - START))s"
