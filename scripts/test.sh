@@ -25,8 +25,6 @@ done
 echo "== metrics check (promtool, Prometheus, Pushgateway)"
 go build -o .cache/arkisto .
 ARKISTO_BIN=.cache/arkisto scripts/metrics-check.sh
-if [ -x scripts/pywb-check.sh ]; then
-	echo "== pywb check"
-	ARKISTO_BIN=.cache/arkisto scripts/pywb-check.sh
-fi
+echo "== pywb check (index equality, replay, warcio check)"
+ARKISTO_BIN=.cache/arkisto scripts/pywb-check.sh
 echo "== all checks passed"
