@@ -17,9 +17,14 @@ import (
 type messageFacts struct {
 	blockDigest   string // "sha1:BASE32" over every byte of the block
 	payloadDigest string // "sha1:BASE32" over the de-chunked entity body; "" when the framing cannot be parsed
+	payloadSize   int64  // bytes the payload digest covers; 0 without one
 	status        int    // final status of a response; 0 for requests and unparsable blocks
 	mime          string // Content-Type without parameters, lower case; "" when absent
 	method        string // request method; for responses, the method the response answered
+	// headStart and headEnd delimit the final response's status line and
+	// header, blank line included, in the block: what a revisit record
+	// keeps. Both are 0 when the response does not parse.
+	headStart, headEnd int64
 }
 
 // scanResponse reads b once, hashing every byte for the block digest while
@@ -28,11 +33,12 @@ type messageFacts struct {
 // not carry.
 func scanResponse(b Block, method string) (messageFacts, error) {
 	facts := messageFacts{method: method}
-	err := scanMessage(b, &facts, func(br *bufio.Reader) (io.Reader, error) {
-		resp, err := readFinalResponse(br, method)
+	err := scanMessage(b, &facts, func(br *bufio.Reader, pos func() int64) (io.Reader, error) {
+		resp, start, err := readFinalResponse(br, method, pos)
 		if err != nil {
 			return nil, err
 		}
+		facts.headStart, facts.headEnd = start, pos()
 		facts.status = resp.StatusCode
 		facts.mime = mediaType(resp.Header.Get("Content-Type"))
 		return resp.Body, nil
@@ -44,7 +50,7 @@ func scanResponse(b Block, method string) (messageFacts, error) {
 // body (every GET) gets no payload digest, as in Heritrix's request records.
 func scanRequest(b Block) (messageFacts, error) {
 	var facts messageFacts
-	err := scanMessage(b, &facts, func(br *bufio.Reader) (io.Reader, error) {
+	err := scanMessage(b, &facts, func(br *bufio.Reader, _ func() int64) (io.Reader, error) {
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			return nil, err
@@ -64,24 +70,26 @@ func scanRequest(b Block) (messageFacts, error) {
 
 // scanMessage streams b through a SHA-1 for the block digest and hands the
 // same bytes to parse, which returns the entity body to hash as the payload
-// (nil for none). A block that does not parse as HTTP still gets its block
-// digest: it is archived as received. Only a failure to read b is an error.
-func scanMessage(b Block, facts *messageFacts, parse func(*bufio.Reader) (io.Reader, error)) error {
+// (nil for none); pos tells parse the offset in b of the next byte it would
+// read. A block that does not parse as HTTP still gets its block digest: it
+// is archived as received. Only a failure to read b is an error.
+func scanMessage(b Block, facts *messageFacts, parse func(br *bufio.Reader, pos func() int64) (io.Reader, error)) error {
 	src := &stickyErrReader{r: io.NewSectionReader(b, 0, b.Size())}
 	blockHash := sha1.New()
 	// A request needs a few hundred bytes of buffer, a page up to 64 KiB;
 	// textproto copes with header lines longer than the buffer.
 	br := bufio.NewReaderSize(io.TeeReader(src, blockHash), int(min(max(b.Size(), 4<<10), 64<<10)))
 
-	body, perr := parse(br)
+	body, perr := parse(br, func() int64 { return src.n - int64(br.Buffered()) })
 	if perr == nil && body != nil {
 		payloadHash := sha1.New()
-		_, err := io.Copy(payloadHash, body)
+		n, err := io.Copy(payloadHash, body)
 		// A body cut short by a size or time limit or a disconnect still
 		// has a payload: the bytes that arrived, as Heritrix digests them.
 		// Broken chunk framing has no defined payload, so it gets none.
 		if err == nil || errors.Is(err, io.ErrUnexpectedEOF) {
 			facts.payloadDigest = formatSHA1(payloadHash)
+			facts.payloadSize = n
 		}
 	}
 	// Whatever parse left unread (trailing bytes, a body after broken
@@ -99,15 +107,17 @@ func scanMessage(b Block, facts *messageFacts, parse func(*bufio.Reader) (io.Rea
 // readFinalResponse skips 1xx interim responses (100 Continue, 103 Early
 // Hints): they carry no body and the real response follows them on the same
 // connection. 101 Switching Protocols is final: what follows is not HTTP.
-func readFinalResponse(br *bufio.Reader, method string) (*http.Response, error) {
+// It also returns where the final response's status line starts.
+func readFinalResponse(br *bufio.Reader, method string, pos func() int64) (*http.Response, int64, error) {
 	req := &http.Request{Method: method}
 	for {
+		start := pos()
 		resp, err := http.ReadResponse(br, req)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
-			return resp, nil
+			return resp, start, nil
 		}
 	}
 }
@@ -146,13 +156,16 @@ func formatSHA1(h hash.Hash) string {
 
 // stickyErrReader remembers the first error other than io.EOF so a failing
 // disk read cannot pass for the end of a message that net/http gave up on.
+// It counts the bytes read, so offsets in the message are known.
 type stickyErrReader struct {
 	r   io.Reader
+	n   int64
 	err error
 }
 
 func (s *stickyErrReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
+	s.n += int64(n)
 	if err != nil && err != io.EOF && s.err == nil {
 		s.err = err
 	}

@@ -50,17 +50,28 @@ func (r *pendingRecord) add(name, value string) {
 	r.fields = append(r.fields, headerField{name, value})
 }
 
-// buildExchange digests both messages of ex and returns their records,
-// linked to each other by WARC-Concurrent-To. It reads the response once in
-// full, so callers run it before taking the writer's lock.
-func buildExchange(ex Exchange, version string) (response, request *pendingRecord, err error) {
+// Prepared is an exchange whose messages have been read once for their
+// digests and facts, ready to be written as a response or, when its payload
+// is already archived, as a revisit. It holds on to the exchange's blocks,
+// which must stay readable until it is written.
+type Prepared struct {
+	ex   Exchange
+	date time.Time // ex.Date, or when Prepare ran if that was zero
+	req  messageFacts
+	resp messageFacts
+}
+
+// Prepare checks ex and reads both of its messages once in full, hashing
+// them for the WARC digests. It takes no lock, so crawler goroutines hash
+// in parallel and decide between WritePrepared and WriteRevisit on what it
+// found.
+func Prepare(ex Exchange) (*Prepared, error) {
 	if err := checkExchange(ex); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	reqBlock := bytes.NewReader(ex.Request)
-	reqFacts, err := scanRequest(reqBlock)
+	reqFacts, err := scanRequest(bytes.NewReader(ex.Request))
 	if err != nil {
-		return nil, nil, fmt.Errorf("digest request of %s: %w", ex.TargetURI, err)
+		return nil, fmt.Errorf("digest request of %s: %w", ex.TargetURI, err)
 	}
 	method := reqFacts.method
 	if method == "" {
@@ -68,34 +79,60 @@ func buildExchange(ex Exchange, version string) (response, request *pendingRecor
 	}
 	respFacts, err := scanResponse(ex.Response, method)
 	if err != nil {
-		return nil, nil, fmt.Errorf("digest response of %s: %w", ex.TargetURI, err)
+		return nil, fmt.Errorf("digest response of %s: %w", ex.TargetURI, err)
 	}
 	respFacts.method = reqFacts.method
-
-	date := ex.Date
-	if date.IsZero() {
-		date = time.Now()
+	p := &Prepared{ex: ex, date: ex.Date, req: reqFacts, resp: respFacts}
+	if p.date.IsZero() {
+		p.date = time.Now()
 	}
-	dateText, date := formatWarcDate(date, version)
-	respID, err := newRecordID()
+	return p, nil
+}
+
+// PayloadDigest is the response's "sha1:BASE32" payload digest, the key for
+// deduplication; "" when the response has no payload that can be told
+// apart (it does not parse as HTTP, or its chunk framing is broken).
+func (p *Prepared) PayloadDigest() string { return p.resp.payloadDigest }
+
+// PayloadSize is how many bytes of entity body PayloadDigest covers
+// (de-chunked, content encoding kept); 0 when PayloadDigest is "".
+func (p *Prepared) PayloadSize() int64 { return p.resp.payloadSize }
+
+// HTTPStatus is the final response status, 0 when it does not parse.
+func (p *Prepared) HTTPStatus() int { return p.resp.status }
+
+// MIME is the response's Content-Type without parameters, "" if none.
+func (p *Prepared) MIME() string { return p.resp.mime }
+
+// Method is the request method, "" when the request does not parse.
+func (p *Prepared) Method() string { return p.req.method }
+
+// TargetURI is the exchange's target URI.
+func (p *Prepared) TargetURI() string { return p.ex.TargetURI }
+
+// exchangeRecords returns the response and request records of p, linked to
+// each other by WARC-Concurrent-To. Each call makes new record IDs, so a
+// Prepared whose write failed can be written again.
+func (p *Prepared) exchangeRecords(version string) (response, request *pendingRecord, err error) {
+	respID, reqID, err := newRecordIDPair()
 	if err != nil {
 		return nil, nil, err
 	}
-	reqID, err := newRecordID()
-	if err != nil {
-		return nil, nil, err
-	}
-
-	response = exchangeRecord(gowarc.Response, respID, reqID, ex, dateText, date, respFacts)
+	dateText, date := formatWarcDate(p.date, version)
+	response = exchangeRecord(gowarc.Response, respID, reqID, p.ex, dateText, date, p.resp)
 	response.contentType = contentTypeResponse
-	response.block = ex.Response
-	if ex.Truncated != "" {
-		response.add(gowarc.WarcTruncated, ex.Truncated)
+	response.block = p.ex.Response
+	if p.ex.Truncated != "" {
+		response.add(gowarc.WarcTruncated, p.ex.Truncated)
 	}
-	request = exchangeRecord(gowarc.Request, reqID, respID, ex, dateText, date, reqFacts)
-	request.contentType = contentTypeRequest
-	request.block = reqBlock
-	return response, request, nil
+	return response, p.requestRecord(reqID, respID, dateText, date), nil
+}
+
+func (p *Prepared) requestRecord(id, concurrentTo, dateText string, date time.Time) *pendingRecord {
+	r := exchangeRecord(gowarc.Request, id, concurrentTo, p.ex, dateText, date, p.req)
+	r.contentType = contentTypeRequest
+	r.block = bytes.NewReader(p.ex.Request)
+	return r
 }
 
 func exchangeRecord(typ gowarc.RecordType, id, concurrentTo string, ex Exchange, dateText string, date time.Time, facts messageFacts) *pendingRecord {
@@ -249,6 +286,15 @@ func writeRecord(w io.Writer, version, warcinfoID string, r *pendingRecord) erro
 	}
 	_, err = io.WriteString(w, "\r\n\r\n")
 	return err
+}
+
+func newRecordIDPair() (string, string, error) {
+	a, err := newRecordID()
+	if err != nil {
+		return "", "", err
+	}
+	b, err := newRecordID()
+	return a, b, err
 }
 
 func newRecordID() (string, error) {

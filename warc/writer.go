@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +55,8 @@ type Writer struct {
 	opts Options
 	host string // for file names
 
+	now func() time.Time // the clock that names files; tests stop it
+
 	mu     sync.Mutex
 	closed bool
 	serial int
@@ -94,29 +95,47 @@ func NewWriter(opts Options) (*Writer, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("new warc writer: create folder: %w", err)
 	}
-	return &Writer{opts: opts, host: fileNameSafe(host), gz: gzip.NewWriter(io.Discard)}, nil
+	return &Writer{opts: opts, host: fileNameSafe(host), now: time.Now, gz: gzip.NewWriter(io.Discard)}, nil
 }
 
 // WriteExchange writes the response record and then the request record of
-// ex into one file, each its own gzip member, and reports both. Response
-// first is Heritrix's order (WARCWriterChainProcessor): the response is the
-// principal record that indexes point at, and the request is concurrent to it.
-//
-// Digests are computed before the writer's lock is taken, so goroutines hash
-// in parallel and only the copy into the file is serialized. On a failed
-// write nothing of the exchange stays in the file. If the exchange fills the
-// file and closing it fails, the error comes with the exchange's Written
-// values: its records are in the file, which is left as ".open".
+// ex into one file, each its own gzip member, and reports both. It is
+// Prepare followed by WritePrepared.
 func (w *Writer) WriteExchange(ex Exchange) (response, request Written, err error) {
-	resp, req, err := buildExchange(ex, w.opts.Version)
+	p, err := Prepare(ex)
 	if err != nil {
 		return Written{}, Written{}, err
 	}
+	return w.WritePrepared(p)
+}
+
+// WritePrepared writes p as a response record and then its request record,
+// into one file, each its own gzip member, and reports both. Response first
+// is Heritrix's order (WARCWriterChainProcessor): the response is the
+// principal record that indexes point at, and the request is concurrent to
+// it.
+//
+// Digests were computed by Prepare, before the writer's lock is taken, so
+// only the copy into the file is serialized. On a failed write nothing of
+// the exchange stays in the file. If the exchange fills the file and
+// closing it fails, the error comes with the exchange's Written values: its
+// records are in the file, which is left as ".open".
+func (w *Writer) WritePrepared(p *Prepared) (response, request Written, err error) {
+	resp, req, err := p.exchangeRecords(w.opts.Version)
+	if err != nil {
+		return Written{}, Written{}, err
+	}
+	return w.writeLocked(resp, req)
+}
+
+// writeLocked writes a principal record and its request under the lock and
+// reports a file it closed once the lock is released.
+func (w *Writer) writeLocked(principal, req *pendingRecord) (Written, Written, error) {
 	w.mu.Lock()
-	response, request, done, err := w.writePair(resp, req)
+	first, second, done, err := w.writePair(principal, req)
 	w.mu.Unlock()
 	w.notify(done)
-	return response, request, err
+	return first, second, err
 }
 
 // CurrentSize returns the bytes in the open file, 0 if none is open.
@@ -182,7 +201,7 @@ func (w *Writer) writePair(resp, req *pendingRecord) (response, request Written,
 		err = f.buf.Flush()
 	}
 	if err != nil {
-		err = fmt.Errorf("write exchange of %s to %q: %w", resp.written.TargetURI, f.path+openSuffix, err)
+		err = fmt.Errorf("write %s of %s to %q: %w", resp.written.Type, resp.written.TargetURI, f.path+openSuffix, err)
 		if rerr := f.rollback(start); rerr != nil {
 			// The damaged tail cannot be cut: retire the file so nothing is
 			// appended after it, and say so.
@@ -216,15 +235,10 @@ func (w *Writer) writeMember(r *pendingRecord) (Written, error) {
 }
 
 func (w *Writer) openFile() error {
-	now := time.Now().UTC()
-	name := fmt.Sprintf("%s-%s%03d-%05d-%s.warc.gz",
-		w.opts.Prefix, now.Format("20060102150405"), now.Nanosecond()/int(time.Millisecond), w.serial, w.host)
-	path := filepath.Join(w.opts.Dir, name)
-	w.serial++
-	// O_EXCL: two writers sharing a folder and prefix must not share a file.
-	file, err := os.OpenFile(path+openSuffix, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	now := w.now().UTC()
+	file, name, path, err := w.createFile(now)
 	if err != nil {
-		return fmt.Errorf("open warc file: %w", err)
+		return err
 	}
 	f := &warcFile{file: file, buf: bufio.NewWriterSize(file, 256<<10), name: name, path: path}
 	w.cur = f
@@ -294,16 +308,4 @@ func (f *warcFile) rollback(offset int64) error {
 	}
 	f.size = offset
 	return nil
-}
-
-// fileNameSafe keeps a hostname from adding path separators or spaces to a
-// file name.
-func fileNameSafe(host string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			return r
-		}
-		return '_'
-	}, host)
 }
