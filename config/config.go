@@ -64,6 +64,10 @@ type Config struct {
 	MaxQueryParams       int           `yaml:"max_query_params"`
 	AllowPrivateNetworks bool          `yaml:"allow_private_networks"`
 
+	Dedup        string `yaml:"dedup"`
+	DedupMinSize int64  `yaml:"dedup_min_size"`
+	DedupDB      string `yaml:"dedup_db"`
+
 	WARCMaxSize int64  `yaml:"warc_max_size"`
 	WARCPrefix  string `yaml:"warc_prefix"`
 	WARCVersion string `yaml:"warc_version"`
@@ -97,6 +101,8 @@ func Default() Config {
 		MaxURLLength:    2048,
 		MaxPathDepth:    32,
 		MaxQueryParams:  64,
+		Dedup:           "digest",
+		DedupMinSize:    256,
 		WARCMaxSize:     1 << 30,
 		WARCPrefix:      "arkisto",
 		WARCVersion:     "1.1",
@@ -211,6 +217,8 @@ func (c *Config) Validate() error {
 		{"max_redirects", c.MaxRedirects < 0, "must be 0 or more"},
 		{"max_pages_per_host", c.MaxPagesPerHost < 0, "must be 0 (no limit) or more"},
 		{"robots", c.Robots != "obey" && c.Robots != "ignore" && c.Robots != "obey-pages", "must be obey, ignore or obey-pages"},
+		{"dedup", c.Dedup != "digest" && c.Dedup != "off", "must be digest or off"},
+		{"dedup_min_size", c.DedupMinSize < 0, "must be 0 or more"},
 		{"max_url_length", c.MaxURLLength < 0, "must be 0 (default) or more"},
 		{"max_path_depth", c.MaxPathDepth < 0, "must be 0 (default) or more"},
 		{"max_query_params", c.MaxQueryParams < 0, "must be 0 (default) or more"},

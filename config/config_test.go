@@ -56,6 +56,8 @@ func TestDefault(t *testing.T) {
 		MaxURLLength:    2048,
 		MaxPathDepth:    32,
 		MaxQueryParams:  64,
+		Dedup:           "digest",
+		DedupMinSize:    256,
 		MetricsAddr:     "127.0.0.1:9791",
 	}
 	got := Default()
@@ -102,6 +104,9 @@ max_url_length: 1000
 max_path_depth: 10
 max_query_params: 8
 allow_private_networks: true
+dedup: "off"
+dedup_min_size: 10
+dedup_db: /srv/dedup.db
 sitemaps: [https://a.example/sitemap.xml]
 feeds: [https://a.example/rss.xml]
 robots_sitemaps: false
@@ -143,6 +148,9 @@ pushgateway: http://127.0.0.1:9091
 		MaxPathDepth:         10,
 		MaxQueryParams:       8,
 		AllowPrivateNetworks: true,
+		Dedup:                "off",
+		DedupMinSize:         10,
+		DedupDB:              "/srv/dedup.db",
 		Sitemaps:             []string{"https://a.example/sitemap.xml"},
 		Feeds:                []string{"https://a.example/rss.xml"},
 		GuessSitemap:         true,

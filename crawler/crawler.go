@@ -50,6 +50,7 @@ type Crawler struct {
 	rules    *hostRules
 	writer   *warc.Writer
 	index    *warc.IndexWriter
+	dedup    *warc.DedupIndex // nil when --dedup off
 	crawlLog *crawlLog
 	metrics  *metrics.Metrics
 	counters counters
@@ -236,6 +237,15 @@ func (c *Crawler) open() error {
 	if c.crawlLog, err = openCrawlLog(filepath.Join(c.cfg.Output, logsDir, "crawl.log")); err != nil {
 		return errors.Join(err, w.Close(), c.index.Close())
 	}
+	if c.cfg.Dedup == "digest" {
+		path := c.cfg.DedupDB
+		if path == "" {
+			path = filepath.Join(c.cfg.Output, stateDir, "dedup.db")
+		}
+		if c.dedup, err = warc.OpenDedupIndex(path); err != nil {
+			return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close())
+		}
+	}
 	return nil
 }
 
@@ -251,6 +261,9 @@ func (c *Crawler) close(ctx context.Context) error {
 	}
 	if c.crawlLog != nil {
 		errs = append(errs, c.crawlLog.Close())
+	}
+	if c.dedup != nil {
+		errs = append(errs, c.dedup.Close())
 	}
 	return errors.Join(errs...)
 }

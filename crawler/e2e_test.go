@@ -43,10 +43,11 @@ func runCrawl(t *testing.T, ctx context.Context, cfg config.Config, opts crawler
 	return c.Run(ctx)
 }
 
+// responsesByURL maps each captured URL to its response or revisit record.
 func responsesByURL(recs []record) map[string]record {
 	out := map[string]record{}
 	for _, r := range recs {
-		if r.typ() == "response" {
+		if r.typ() == "response" || r.typ() == "revisit" {
 			out[r.target()] = r
 		}
 	}
@@ -149,6 +150,31 @@ func TestCrawlTestSite(t *testing.T) {
 			if got := httpStatus(r.block); got != want {
 				t.Errorf("%s: status %d, want %d", path, got, want)
 			}
+		}
+	})
+
+	t.Run("identical bodies: one response, one revisit pointing to it", func(t *testing.T) {
+		first, second := responses[base+testsite.PathDuplicate], responses[base+testsite.PathDuplicateCopy]
+		if first.typ() == "revisit" {
+			first, second = second, first
+		}
+		if first.typ() != "response" || second.typ() != "revisit" {
+			t.Fatalf("records are %s and %s, want a response and a revisit", first.typ(), second.typ())
+		}
+		h := second.header
+		for name, want := range map[string]string{
+			"WARC-Refers-To-Target-URI": first.target(),
+			"WARC-Refers-To":            first.header.Get("WARC-Record-ID"),
+			"WARC-Refers-To-Date":       first.header.Get("WARC-Date"),
+			"WARC-Payload-Digest":       first.header.Get("WARC-Payload-Digest"),
+			"WARC-Profile":              "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+		} {
+			if got := h.Get(name); got != want {
+				t.Errorf("revisit %s = %q, want %q", name, got, want)
+			}
+		}
+		if !bytes.HasSuffix(second.block, []byte("\r\n\r\n")) || bytes.Count(second.block, []byte("\r\n\r\n")) != 1 {
+			t.Errorf("revisit block is not just the HTTP headers: %q", second.block)
 		}
 	})
 

@@ -153,14 +153,7 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
 	}
-	written, request, err := c.writer.WriteExchange(warc.Exchange{
-		TargetURI: ex.Request.URL.String(),
-		IP:        ex.IP,
-		Date:      ex.Start,
-		Request:   ex.RawRequest,
-		Response:  ex.Response,
-		Truncated: ex.Truncated,
-	})
+	written, request, err := c.archive(ex)
 	if err != nil {
 		e.Status = statusOther
 		e.Annotations = append(e.Annotations, "warc-write-failed")
@@ -188,6 +181,9 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	}
 	if ex.Truncated != "" {
 		e.Annotations = append(e.Annotations, "truncated:"+ex.Truncated)
+	}
+	if written.Type == "revisit" {
+		e.Annotations = append(e.Annotations, "duplicate:digest") // Heritrix's note for a revisit
 	}
 	return e, nil
 }
