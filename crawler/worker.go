@@ -144,7 +144,9 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	if ex != nil {
 		e.Start, e.Duration = ex.Start, ex.Duration
 	}
-	if ex == nil || ex.Response.Size() == 0 {
+	// Nothing usable arrived: no headers, or a failure before they ended.
+	// Bytes cut after complete headers are archived with WARC-Truncated.
+	if ex == nil || ex.Response.Size() == 0 || (ex.Err != nil && ex.Truncated == "") {
 		c.counters.failed.Add(1)
 		kind := capture.ErrorKind(f.err)
 		e.Status = errorStatus(kind)
