@@ -184,6 +184,9 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	if ex.Truncated != "" {
 		e.Annotations = append(e.Annotations, "truncated:"+ex.Truncated)
 	}
+	if ex.DecodeCut {
+		e.Annotations = append(e.Annotations, "decoded-size-cut")
+	}
 	if written.Type == "revisit" {
 		e.Annotations = append(e.Annotations, "duplicate:digest") // Heritrix's note for a revisit
 	}

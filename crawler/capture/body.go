@@ -13,21 +13,25 @@ const drainBuffer = 32 << 10
 // body wraps a response body: it enforces MaxBodySize, names why a body was
 // cut, and ends the exchange when the body is done.
 type body struct {
-	mu     sync.Mutex // Close waits for a Read in flight: both touch the same stream
-	rc     io.ReadCloser
-	x      *exchange
-	limit  int64 // 0 = none
-	probe  bool  // whether reaching limit needs a check for more bytes
+	mu    sync.Mutex // Close waits for a Read in flight: both touch the same stream
+	rc    io.ReadCloser
+	x     *exchange
+	limit int64 // 0 = none
+	probe bool  // whether reaching limit needs a check for more bytes
+	// held leaves ending the exchange to a decoder reading this body: only
+	// it knows, once this body is done, how decoding went.
+	held   bool
 	n      int64
 	done   bool
-	result error // what Read returns once done
+	ended  outcome // how the body ended, once done
+	result error   // what Read returns once done
 }
 
-func newBody(resp *http.Response, x *exchange, limit int64) *body {
+func newBody(resp *http.Response, x *exchange, limit int64, held bool) *body {
 	// A declared length within the limit ends by itself; otherwise, at the
 	// limit one more byte must be tried to know whether the body was cut.
 	probe := limit > 0 && (resp.ContentLength < 0 || resp.ContentLength > limit)
-	return &body{rc: resp.Body, x: x, limit: limit, probe: probe}
+	return &body{rc: resp.Body, x: x, limit: limit, probe: probe, held: held}
 }
 
 // Read returns at most MaxBodySize bytes in all, then io.EOF.
@@ -86,7 +90,7 @@ func (b *body) checkForMore() error {
 }
 
 // end closes the stream (which closes the connection if the body was not
-// finished), then hands the exchange over.
+// finished), then hands the exchange over unless a decoder holds it.
 func (b *body) end(cause error, truncated string, result error) {
 	b.done = true
 	b.result = result
@@ -94,7 +98,18 @@ func (b *body) end(cause error, truncated string, result error) {
 	if cause == nil && closeErr != nil {
 		cause = closeErr
 	}
-	b.x.finish(cause, truncated)
+	b.ended = outcome{err: cause, truncated: truncated}
+	if !b.held {
+		b.x.finish(b.ended)
+	}
+}
+
+// state reports whether the body is done, how it ended and what Read
+// returns now.
+func (b *body) state() (done bool, ended outcome, result error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.done, b.ended, b.result
 }
 
 // Close reads what the caller left unread, up to the limits, so the record

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +15,8 @@ import (
 )
 
 // TestCollyOverTransport proves colly works on top of the transport: it
-// decodes the gzip the record keeps encoded, and each redirect hop is its
-// own recorded exchange.
+// gets decoded the gzip the record keeps encoded, and each redirect hop is
+// its own recorded exchange.
 func TestCollyOverTransport(t *testing.T) {
 	const page = "<html><body><a href=\"/next\">next</a></body></html>"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,5 +67,68 @@ func TestCollyOverTransport(t *testing.T) {
 	decoded, err := io.ReadAll(zr)
 	if err != nil || string(decoded) != page {
 		t.Errorf("recorded body decodes to %q, %v; want the page", decoded, err)
+	}
+}
+
+// TestCollyBoundedDecoding proves colly's own unbounded gunzip never runs:
+// a gzip page reaches OnResponse decoded, a gzip bomb reaches it cut at
+// MaxDecodedSize, and a .xml.gz file, which colly would gunzip by its name,
+// reaches it as sent.
+func TestCollyBoundedDecoding(t *testing.T) {
+	const limit = 1 << 20
+	const page = "<html><body>decoded once, by the transport</body></html>"
+	const gzHead = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+	gz := compress(t, page, gzipWriter)
+	tests := []struct {
+		name     string
+		path     string
+		response []byte
+		wantBody []byte
+		wantCut  bool
+	}{
+		{name: "gzip page", path: "/", response: withLength(gzHead, gz), wantBody: []byte(page)},
+		{name: "gzip bomb", path: "/", response: withLength(gzHead, gzipBomb(t, 1024)), wantBody: make([]byte, limit), wantCut: true},
+		{
+			name:     "sitemap .xml.gz",
+			path:     "/sitemap.xml.gz",
+			response: withLength("HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\n", gz),
+			wantBody: gz,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := exactServer(t, tc.response)
+			tr, got := newRecorded(t, Options{MaxDecodedSize: limit, Timeout: time.Minute})
+			c := colly.NewCollector(colly.MaxBodySize(0)) // the transport's bound, not colly's
+			c.WithTransport(tr)
+			c.OnRequest(func(r *colly.Request) { r.Headers.Set("Accept-Encoding", "gzip") })
+			var body []byte
+			var encoding string
+			c.OnResponse(func(r *colly.Response) {
+				body, encoding = r.Body, r.Headers.Get("Content-Encoding")
+			})
+
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			if err := c.Visit(srv.URL + tc.path); err != nil {
+				t.Fatalf("visit: %v", err)
+			}
+			runtime.ReadMemStats(&after)
+
+			if !bytes.Equal(body, tc.wantBody) || encoding != "" {
+				t.Errorf("colly saw %d bytes %.40q with Content-Encoding %q; want %d bytes %.40q and none",
+					len(body), body, encoding, len(tc.wantBody), tc.wantBody)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("allocated %d MiB for a body of at most 1 MiB", alloc>>20)
+			}
+			ex := got.only(t)
+			if ex.DecodeCut != tc.wantCut || ex.DecodeErr != nil || ex.Err != nil {
+				t.Errorf("DecodeCut %v, DecodeErr %v, Err %v; want DecodeCut %v only", ex.DecodeCut, ex.DecodeErr, ex.Err, tc.wantCut)
+			}
+			if recorded := spoolBytes(t, ex.Response); !bytes.Equal(recorded, tc.response) {
+				t.Errorf("recorded %d bytes, want all %d the server wrote", len(recorded), len(tc.response))
+			}
+		})
 	}
 }

@@ -32,6 +32,16 @@ type Exchange struct {
 	Duration   time.Duration // from Start until the exchange ended
 	Truncated  string        // "", TruncatedLength, TruncatedTime, TruncatedDisconnect or TruncatedUnspecified
 	Err        error         // non-nil if the exchange ended before a complete response
+
+	// DecodeCut is set when the caller's decoded body stopped at
+	// MaxDecodedSize while more decoded bytes followed. The record is not
+	// affected: it keeps the encoded body (up to MaxBodySize).
+	DecodeCut bool
+	// DecodeErr is the reason the content coding could not be decoded to
+	// its end (a corrupt or short gzip or deflate stream, trailing
+	// garbage): the caller got what decoded cleanly, then io.EOF. It is not
+	// set when the body itself was cut or failed; Err tells that.
+	DecodeErr error
 }
 
 // Close releases the recorded response.
@@ -115,6 +125,14 @@ func (r *recorder) seal() (request []byte, ip string) {
 	return bytes.Clone(r.request.Bytes()), r.ip
 }
 
+// outcome is how an exchange ended.
+type outcome struct {
+	err       error
+	truncated string
+	decodeCut bool
+	decodeErr error
+}
+
 // exchange is the transport's bookkeeping for one RoundTrip until its
 // Exchange is handed over.
 type exchange struct {
@@ -127,7 +145,7 @@ type exchange struct {
 }
 
 // finish ends the exchange once, whatever path gets there first.
-func (x *exchange) finish(err error, truncated string) {
+func (x *exchange) finish(o outcome) {
 	x.once.Do(func() {
 		x.cancel()
 		raw, ip := x.rec.seal()
@@ -143,8 +161,10 @@ func (x *exchange) finish(err error, truncated string) {
 			IP:         ip,
 			Start:      x.start,
 			Duration:   time.Since(x.start),
-			Truncated:  truncated,
-			Err:        err,
+			Truncated:  o.truncated,
+			Err:        o.err,
+			DecodeCut:  o.decodeCut,
+			DecodeErr:  o.decodeErr,
 		})
 	})
 }

@@ -13,6 +13,13 @@ type Options struct {
 	// the connection closed and the exchange marked TruncatedLength. 0 means
 	// no limit.
 	MaxBodySize int64
+	// MaxDecodedSize bounds the body the caller reads once a gzip or
+	// deflate Content-Encoding is removed (default 100 MiB; negative means
+	// no limit). Past it the caller gets io.EOF and the exchange is marked
+	// DecodeCut; the record keeps the encoded body, bounded by MaxBodySize
+	// alone. It stops a small compressed body (a "gzip bomb") from
+	// inflating into gigabytes in the caller's memory.
+	MaxDecodedSize int64
 	// Timeout bounds the whole exchange, from dialing to the last body byte.
 	// A body cut by it is marked TruncatedTime. 0 means no limit, in which
 	// case closing an unread body waits for the server to finish.
@@ -51,6 +58,7 @@ const (
 	defaultResponseHeaderTimeout = 30 * time.Second
 	defaultMaxHeaderBytes        = 1 << 20
 	defaultMemoryLimit           = 1 << 20
+	defaultMaxDecodedSize        = 100 << 20
 )
 
 func (o Options) withDefaults() Options {
@@ -65,6 +73,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxHeaderBytes <= 0 {
 		o.MaxHeaderBytes = defaultMaxHeaderBytes
+	}
+	if o.MaxDecodedSize == 0 {
+		o.MaxDecodedSize = defaultMaxDecodedSize
 	}
 	if o.MemoryLimit <= 0 {
 		o.MemoryLimit = defaultMemoryLimit

@@ -50,11 +50,11 @@ func TestRecordsExactBytes(t *testing.T) {
 			wantBody: "hello world",
 		},
 		{
-			name:     "gzip kept encoded",
+			name:     "gzip recorded encoded, decoded for the caller",
 			method:   http.MethodGet,
 			header:   http.Header{"Accept-Encoding": {"gzip"}},
 			response: "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + strconv.Itoa(len(gz)) + "\r\n\r\n" + gz,
-			wantBody: gz,
+			wantBody: "<html>compressed</html>",
 		},
 		{
 			name:     "body ends at close",

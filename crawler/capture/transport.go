@@ -37,8 +37,8 @@ func New(opts Options) *Transport {
 		// and internetarchive/gowarc record the same way; politeness delays
 		// between requests to a host make reuse rare anyway.
 		DisableKeepAlives: true,
-		// The caller asks for gzip itself and colly decodes it; the record
-		// keeps the encoded bytes.
+		// The caller asks for gzip itself and RoundTrip decodes it, bounded
+		// by MaxDecodedSize; the record keeps the encoded bytes.
 		DisableCompression:     true,
 		ResponseHeaderTimeout:  t.opts.ResponseHeaderTimeout,
 		ExpectContinueTimeout:  time.Second,
@@ -68,11 +68,25 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.inner.RoundTrip(req.WithContext(context.WithValue(ctx, recorderKey{}, rec)))
 	if err != nil {
 		err = t.explain(err, rec)
-		x.finish(err, "")
+		x.finish(outcome{err: err})
 		return nil, err
 	}
 	resp.Request = req
-	resp.Body = newBody(resp, x, t.opts.MaxBodySize)
+	// colly gunzips a body itself, with no bound, unless told it is
+	// already uncompressed; the decoding is done here instead, bounded.
+	resp.Uncompressed = true
+	coding := contentCoding(resp)
+	raw := newBody(resp, x, t.opts.MaxBodySize, coding != "")
+	if coding == "" {
+		resp.Body = raw
+		return resp, nil
+	}
+	resp.Body = newDecoded(raw, x, coding, t.opts.MaxDecodedSize)
+	// As net/http does when it decodes: the headers the caller sees
+	// describe the decoded body it reads. The record keeps the originals.
+	resp.Header.Del("Content-Encoding")
+	resp.Header.Del("Content-Length")
+	resp.ContentLength = -1
 	return resp, nil
 }
 
