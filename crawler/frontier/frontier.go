@@ -56,6 +56,12 @@ type Stats struct {
 type Frontier interface {
 	// Push queues it unless its URL was seen before; it reports whether it was queued.
 	Push(ctx context.Context, it Item) (bool, error)
+	// Retry queues it again, though its URL was seen, for another attempt
+	// after a failure. The failed attempt still needs its own Done.
+	Retry(ctx context.Context, it Item) error
+	// DropHost removes every URL queued for host and returns them, so a host
+	// that stays dead is given up with its URLs logged, not lost silently.
+	DropHost(ctx context.Context, host string) ([]Item, error)
 	// Mark records url as seen without queueing it, so a refused URL is
 	// judged and logged once; it reports whether url was new.
 	Mark(ctx context.Context, url string) (bool, error)

@@ -67,6 +67,42 @@ func (m *Memory) Push(_ context.Context, it Item) (bool, error) {
 		return false, nil
 	}
 	m.seen[it.URL] = struct{}{}
+	m.enqueue(it)
+	return true, nil
+}
+
+func (m *Memory) Retry(_ context.Context, it Item) error {
+	if it.Priority < 0 || it.Priority >= numPriorities {
+		return fmt.Errorf("retry %s: priority %d out of range", it.URL, it.Priority)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.enqueue(it)
+	return nil
+}
+
+func (m *Memory) DropHost(_ context.Context, key string) ([]Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	h := m.hosts[key]
+	if h == nil || h.queued() == 0 {
+		return nil, nil
+	}
+	var dropped []Item
+	for p := range h.queues {
+		for h.queues[p].len() > 0 {
+			dropped = append(dropped, h.queues[p].pop())
+		}
+	}
+	m.queued -= len(dropped)
+	m.hostsQueued--
+	m.fix(h)
+	m.broadcast()
+	return dropped, nil
+}
+
+// enqueue adds it to its host's queue. Called with mu held.
+func (m *Memory) enqueue(it Item) {
 	h := m.hosts[it.Host]
 	if h == nil {
 		h = &host{key: it.Host, gap: m.minGap, index: -1}
@@ -79,7 +115,6 @@ func (m *Memory) Push(_ context.Context, it Item) (bool, error) {
 	m.queued++
 	m.fix(h)
 	m.broadcast()
-	return true, nil
 }
 
 func (m *Memory) Mark(_ context.Context, url string) (bool, error) {
