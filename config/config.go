@@ -55,6 +55,7 @@ type Config struct {
 	DelayFactor          float64       `yaml:"delay_factor"`
 	MaxDelay             time.Duration `yaml:"max_delay"`
 	Retries              int           `yaml:"retries"`
+	RetryDelay           time.Duration `yaml:"retry_delay"`
 	MaxRetryAfter        time.Duration `yaml:"max_retry_after"`
 	MaxRedirects         int           `yaml:"max_redirects"`
 	MaxPagesPerHost      int           `yaml:"max_pages_per_host"`
@@ -95,6 +96,7 @@ func Default() Config {
 		GracePeriod:     10 * time.Second,
 		MaxDelay:        30 * time.Second,
 		Retries:         3,
+		RetryDelay:      30 * time.Second,
 		MaxRetryAfter:   10 * time.Minute,
 		MaxRedirects:    10,
 		Robots:          "obey",
@@ -213,6 +215,7 @@ func (c *Config) Validate() error {
 		{"delay_factor", c.DelayFactor < 0, "must be 0 (off) or more"},
 		{"max_delay", c.MaxDelay < 0, "must not be negative"},
 		{"retries", c.Retries < 0, "must be 0 or more"},
+		{"retry_delay", c.RetryDelay <= 0, "must be positive"},
 		{"max_retry_after", c.MaxRetryAfter < 0, "must not be negative"},
 		{"max_redirects", c.MaxRedirects < 0, "must be 0 or more"},
 		{"max_pages_per_host", c.MaxPagesPerHost < 0, "must be 0 (no limit) or more"},

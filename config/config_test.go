@@ -50,6 +50,7 @@ func TestDefault(t *testing.T) {
 		RobotsSitemaps:  true,
 		MaxDelay:        30 * time.Second,
 		Retries:         3,
+		RetryDelay:      30 * time.Second,
 		MaxRetryAfter:   10 * time.Minute,
 		MaxRedirects:    10,
 		Robots:          "obey",
@@ -96,6 +97,7 @@ warc_version: "1.0"
 delay_factor: 5
 max_delay: 1m
 retries: 2
+retry_delay: 5s
 max_retry_after: 5m
 max_redirects: 4
 max_pages_per_host: 100
@@ -140,6 +142,7 @@ pushgateway: http://127.0.0.1:9091
 		DelayFactor:          5,
 		MaxDelay:             time.Minute,
 		Retries:              2,
+		RetryDelay:           5 * time.Second,
 		MaxRetryAfter:        5 * time.Minute,
 		MaxRedirects:         4,
 		MaxPagesPerHost:      100,

@@ -29,6 +29,7 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.Float64Var(&c.DelayFactor, "delay-factor", c.DelayFactor, "wait at least this many times a host's last response time before its next request (0 = off; Heritrix uses 5)")
 	fs.DurationVar(&c.MaxDelay, "max-delay", c.MaxDelay, "cap on the adaptive delay of --delay-factor")
 	fs.IntVar(&c.Retries, "retries", c.Retries, "retries of a URL after 429, 503 or a transient failure")
+	fs.DurationVar(&c.RetryDelay, "retry-delay", c.RetryDelay, "first pause of a host after a transient failure; it doubles with each failure in a row")
 	fs.DurationVar(&c.MaxRetryAfter, "max-retry-after", c.MaxRetryAfter, "cap on a server's Retry-After")
 	fs.IntVar(&c.MaxRedirects, "max-redirects", c.MaxRedirects, "longest redirect chain followed")
 	fs.IntVar(&c.MaxPagesPerHost, "max-pages-per-host", c.MaxPagesPerHost, "fetches per host at most (0 = no limit)")

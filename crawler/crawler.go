@@ -48,6 +48,7 @@ type Crawler struct {
 	frontier frontier.Frontier
 	scope    *scope.Scope
 	rules    *hostRules
+	health   *hostHealth
 	writer   *warc.Writer
 	index    *warc.IndexWriter
 	dedup    *warc.DedupIndex // nil when --dedup off
@@ -122,6 +123,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		frontier: fr,
 		scope:    sc,
 		rules:    newHostRules(cfg),
+		health:   newHostHealth(),
 		since:    since,
 		metrics:  opts.Metrics,
 	}, nil

@@ -10,15 +10,16 @@ import (
 
 // Heritrix fetch status codes for URLs that got no HTTP status.
 const (
-	statusDNS         = -1
-	statusConnect     = -2
-	statusReset       = -3
-	statusTimeout     = -4
-	statusOther       = -5
-	statusUnsupported = -7
-	statusOutOfScope  = -5000
-	statusBlocked     = -5001
-	statusRobots      = -9998
+	statusDNS              = -1
+	statusConnect          = -2
+	statusReset            = -3
+	statusTimeout          = -4
+	statusOther            = -5
+	statusUnsupported      = -7
+	statusRetriesExhausted = -8
+	statusOutOfScope       = -5000
+	statusBlocked          = -5001
+	statusRobots           = -9998
 )
 
 // logEntry is one crawl.log line, in Heritrix's column order.

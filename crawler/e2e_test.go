@@ -26,6 +26,7 @@ func testConfig(t *testing.T, seed string) config.Config {
 	cfg.Seeds = []string{seed}
 	cfg.Output = t.TempDir()
 	cfg.Delay = 10 * time.Millisecond
+	cfg.RetryDelay = 20 * time.Millisecond
 	cfg.Workers = 4
 	cfg.MetricsAddr = ""
 	if err := cfg.Finish(); err != nil {

@@ -100,10 +100,21 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 			next, _ = u.Parse(r.Headers.Get("Location"))
 		}
 		if next == nil || next.Host == "" {
+			entry.Hops, entry.Via = hop.Hops, hop.Via
+			// RFC 9309: while robots.txt answers 5xx or cannot be reached, the
+			// host is off limits; back off and ask again before deciding.
+			if robotsUnavailable(f) && it.Attempt < w.c.cfg.Retries {
+				_, serverWait := transientFailure(f)
+				pause, notes, err := w.backOff(ctx, it, true, serverWait)
+				entry.Annotations = append(entry.Annotations, notes...)
+				if err != nil {
+					return errors.Join(err, w.finish(ctx, it, entry, 0))
+				}
+				return w.finish(ctx, it, entry, max(pause, w.c.rules.gap(it.Host, entry.Duration)))
+			}
 			policy, outcome := robotsPolicy(f)
 			w.c.rules.set(it.Host, policy)
 			w.c.metrics.ObserveRobots(outcome)
-			entry.Hops, entry.Via = hop.Hops, hop.Via
 			if err := w.c.queueSitemaps(ctx, it, policy.Sitemaps()); err != nil {
 				return err
 			}

@@ -99,7 +99,13 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
 	}
-	return w.finish(ctx, it, entry, w.c.rules.gap(it.Host, entry.Duration))
+	failed, serverWait := transientFailure(f)
+	pause, notes, err := w.backOff(ctx, it, failed, serverWait)
+	entry.Annotations = append(entry.Annotations, notes...)
+	if err != nil {
+		return errors.Join(err, w.finish(ctx, it, entry, 0))
+	}
+	return w.finish(ctx, it, entry, max(pause, w.c.rules.gap(it.Host, entry.Duration)))
 }
 
 // finish logs the fetch and frees its host for the next request after gap.
