@@ -38,6 +38,7 @@ type Options struct {
 	TLSConfig     *tls.Config       // nil: accept any certificate, as archives do
 	DialContext   func(ctx context.Context, network, addr string) (net.Conn, error)
 	Metrics       *metrics.Metrics // nil: no metrics
+	RobotsTTL     time.Duration    // how long a robots.txt is trusted; default 24h
 }
 
 // Crawler runs one crawl job. Create it with New and call Run once.
@@ -81,6 +82,9 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.RobotsTTL <= 0 {
+		opts.RobotsTTL = 24 * time.Hour
+	}
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 5 * time.Second
 	}
@@ -122,7 +126,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		log:      opts.Logger,
 		frontier: fr,
 		scope:    sc,
-		rules:    newHostRules(cfg),
+		rules:    newHostRules(cfg, opts.RobotsTTL),
 		health:   newHostHealth(),
 		since:    since,
 		metrics:  opts.Metrics,

@@ -104,11 +104,7 @@ func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error 
 	it.URL = scope.Key(u)
 	it.Host = scope.HostKey(u)
 	if !c.rules.known(it.Host) {
-		robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
-		prereq := frontier.Item{
-			URL: scope.Key(robotsURL), Host: it.Host, Priority: frontier.Prerequisite,
-			Depth: it.Depth, Hops: it.Hops + "P", Via: it.URL,
-		}
+		prereq := robotsItem(it)
 		if _, err := c.frontier.Push(ctx, prereq); err != nil {
 			return fmt.Errorf("queue %s: %w", prereq.URL, err)
 		}
@@ -119,6 +115,18 @@ func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error 
 		return fmt.Errorf("queue %s: %w", it.URL, err)
 	}
 	return nil
+}
+
+// robotsItem is the robots.txt prerequisite of it's host, found through it.
+func robotsItem(it frontier.Item) frontier.Item {
+	robotsURL := it.Host + "/robots.txt" // the host key spells out default ports
+	if u, err := scope.Canonicalize(robotsURL, nil); err == nil {
+		robotsURL = scope.Key(u)
+	}
+	return frontier.Item{
+		URL: robotsURL, Host: it.Host, Priority: frontier.Prerequisite,
+		Depth: it.Depth, Hops: it.Hops + "P", Via: it.URL,
+	}
 }
 
 // refuse records a URL that will not be fetched in crawl.log, once.

@@ -21,13 +21,18 @@ type hostRules struct {
 	maxDelay    time.Duration
 	budget      int // fetches per host, 0 = no limit
 
+	robotsTTL time.Duration // how long a robots.txt is trusted before it is fetched again
+
 	mu       sync.Mutex
 	policies map[string]*robots.Policy
+	fetched  map[string]time.Time // when each host's robots.txt was last read; zero while a refetch is queued
 	spent    map[string]int
 }
 
-func newHostRules(cfg config.Config) *hostRules {
+func newHostRules(cfg config.Config, robotsTTL time.Duration) *hostRules {
 	return &hostRules{
+		robotsTTL:   robotsTTL,
+		fetched:     make(map[string]time.Time),
 		userAgent:   cfg.UserAgent,
 		mode:        cfg.Robots,
 		delay:       cfg.Delay,
@@ -51,6 +56,21 @@ func (r *hostRules) set(host string, p *robots.Policy) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.policies[host] = p
+	r.fetched[host] = time.Now()
+}
+
+// stale reports, once per expiry, that host's robots.txt is older than the
+// cache allows (RFC 9309 suggests about a day) and must be fetched again.
+// The old rules hold until the new ones arrive.
+func (r *hostRules) stale(host string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at, ok := r.fetched[host]
+	if !ok || at.IsZero() || time.Since(at) < r.robotsTTL {
+		return false
+	}
+	r.fetched[host] = time.Time{}
+	return true
 }
 
 // allowed reports whether robots.txt lets us fetch it. A host whose policy

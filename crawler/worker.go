@@ -76,6 +76,11 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return w.finish(ctx, it, logEntry{Status: statusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
 	}
+	if it.Priority != frontier.Prerequisite && w.c.rules.stale(it.Host) {
+		if err := w.c.frontier.Retry(ctx, robotsItem(it)); err != nil {
+			return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
+		}
+	}
 	if !w.c.rules.allowed(it, u) {
 		w.c.metrics.Refused("robots-denied")
 		return w.finish(ctx, it, logEntry{Status: statusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
