@@ -95,7 +95,7 @@ func (t *Transport) connect(ctx context.Context, network, addr string) (*recorde
 	// exchange's own deadline is applied again here.
 	dctx, cancel := withDeadline(ctx, t.opts.DialTimeout, rec.deadline)
 	defer cancel()
-	conn, err := t.opts.DialContext(dctx, network, addr)
+	conn, err := t.dial(dctx, network, addr)
 	if err != nil {
 		return nil, nil, err
 	}

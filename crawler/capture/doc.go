@@ -12,4 +12,8 @@
 // recorded bytes need no splitting. The record keeps a body's content
 // coding; the caller gets gzip and deflate bodies decoded, up to
 // Options.MaxDecodedSize.
+//
+// With Options.AllowDial set the transport resolves each host itself and
+// dials only the addresses the guard allows, as IP literals, so that the
+// address checked is the address dialed.
 package capture

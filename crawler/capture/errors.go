@@ -19,13 +19,16 @@ var (
 	ErrHeaderTooLarge = errors.New("response header larger than the size limit")
 	// ErrTLSHandshake wraps every failed TLS handshake.
 	ErrTLSHandshake = errors.New("tls handshake failed")
+	// ErrBlocked is wrapped by the error of an exchange whose host had
+	// every address refused by Options.AllowDial; nothing was dialed.
+	ErrBlocked = errors.New("refused by the dial guard")
 
 	errRecording  = errors.New("record response bytes")
 	errNoRecorder = errors.New("no exchange recorder in the dial context")
 )
 
 // ErrorKind classifies the error of a failed exchange for logs and metrics:
-// "dns", "connect", "tls", "timeout", "reset", "too-large",
+// "blocked", "dns", "connect", "tls", "timeout", "reset", "too-large",
 // "header-too-large" or "other"; "" for nil.
 //
 // A timeout is reported as "timeout" wherever it happened (dialing, the
@@ -37,6 +40,8 @@ func ErrorKind(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, ErrBlocked):
+		return "blocked"
 	case errors.Is(err, ErrHeaderTooLarge):
 		return "header-too-large"
 	case errors.Is(err, ErrBodyTooLarge):

@@ -68,6 +68,7 @@ func TestErrorKind(t *testing.T) {
 		want string
 	}{
 		{nil, ""},
+		{inURL(fmt.Errorf("dial metadata.test at 169.254.169.254: %w: %w", ErrBlocked, errors.New("private address"))), "blocked"},
 		{inURL(dial(&net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true})), "dns"},
 		{inURL(dial(&net.DNSError{Err: "i/o timeout", Name: "slow.example", IsTimeout: true})), "dns"},
 		{inURL(dial(os.NewSyscallError("connect", syscall.ECONNREFUSED))), "connect"},

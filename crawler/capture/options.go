@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"net/netip"
 	"time"
 )
 
@@ -39,6 +40,20 @@ type Options struct {
 	// DialContext opens TCP connections; nil uses a net.Dialer. It lets the
 	// crawler guard or redirect dialing.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// AllowDial guards dialing: it is asked about every address the host
+	// resolves to (or the IP literal itself) and returns a non-nil error
+	// to refuse one. Only allowed addresses are dialed, as IP literals, so
+	// the address checked is the address dialed and a DNS answer that
+	// changes between a check and the dial (rebinding) cannot slip past.
+	// When every address is refused the exchange fails with an error
+	// wrapping ErrBlocked and AllowDial's reason, and nothing is dialed.
+	// nil allows every address.
+	AllowDial func(host string, ip netip.Addr) error
+	// Resolver looks host names up when the transport resolves them
+	// itself, which it does whenever AllowDial or Resolver is set; nil
+	// means net.DefaultResolver. With both nil DialContext gets the host
+	// name and resolves it. A *net.Resolver is a Resolver.
+	Resolver Resolver
 	// SpoolDir holds the temporary files of responses larger than
 	// MemoryLimit ("" = os.TempDir()).
 	SpoolDir string
