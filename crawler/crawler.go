@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"arkisto/config"
+	"arkisto/crawler/capture"
 	"arkisto/crawler/discover"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/metrics"
@@ -37,6 +39,7 @@ type Options struct {
 	ProgressEvery time.Duration     // default 5s
 	TLSConfig     *tls.Config       // nil: accept any certificate, as archives do
 	DialContext   func(ctx context.Context, network, addr string) (net.Conn, error)
+	Resolver      capture.Resolver // nil: the system resolver
 	Metrics       *metrics.Metrics // nil: no metrics
 	RobotsTTL     time.Duration    // how long a robots.txt is trusted; default 24h
 }
@@ -57,6 +60,9 @@ type Crawler struct {
 	metrics  *metrics.Metrics
 	counters counters
 	since    time.Time // sitemap and feed entries older than this are skipped
+	// dialGuard refuses private addresses except on the seeds' own hosts;
+	// nil with --allow-private-networks.
+	dialGuard func(host string, ip netip.Addr) error
 
 	fetchCtx context.Context // outlives the run's context by the grace period
 	abort    context.CancelFunc
@@ -120,16 +126,25 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		}
 		fr = frontier.NewMemory(fo)
 	}
+	var guard func(string, netip.Addr) error
+	if !cfg.AllowPrivateNetworks {
+		hosts := make([]string, 0, len(seeds))
+		for _, u := range seeds {
+			hosts = append(hosts, u.Hostname())
+		}
+		guard = scope.PrivateGuard(hosts)
+	}
 	return &Crawler{
-		cfg:      cfg,
-		opts:     opts,
-		log:      opts.Logger,
-		frontier: fr,
-		scope:    sc,
-		rules:    newHostRules(cfg, opts.RobotsTTL),
-		health:   newHostHealth(),
-		since:    since,
-		metrics:  opts.Metrics,
+		dialGuard: guard,
+		cfg:       cfg,
+		opts:      opts,
+		log:       opts.Logger,
+		frontier:  fr,
+		scope:     sc,
+		rules:     newHostRules(cfg, opts.RobotsTTL),
+		health:    newHostHealth(),
+		since:     since,
+		metrics:   opts.Metrics,
 	}, nil
 }
 

@@ -44,6 +44,8 @@ func (c *Crawler) newWorker(id int) (*worker, error) {
 		Timeout:     c.cfg.Timeout,
 		TLSConfig:   c.opts.TLSConfig,
 		DialContext: c.opts.DialContext,
+		Resolver:    c.opts.Resolver,
+		AllowDial:   c.dialGuard,
 		OnExchange:  func(ex *capture.Exchange) { w.exchange = ex },
 	})
 	w.collector = colly.NewCollector(
@@ -163,6 +165,9 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		e.Status = errorStatus(kind)
 		e.Annotations = append(e.Annotations, kind)
 		c.log.Debug("fetch failed", "url", it.URL, "kind", kind, "err", f.err)
+		if kind == "blocked" {
+			c.metrics.Refused("blocked")
+		}
 		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
 	}
