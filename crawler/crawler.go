@@ -124,7 +124,14 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		if cfg.HostConcurrency > 1 {
 			fo.MinGap = cfg.Delay
 		}
-		fr = frontier.NewMemory(fo)
+		// The collection's own on-disk frontier: an unfinished crawl's is
+		// resumed, a finished one's cleared for a new crawl.
+		if _, err := PrepareState(cfg.Output, false); err != nil {
+			return nil, err
+		}
+		if fr, err = frontier.OpenBolt(frontierPath(cfg.Output), fo); err != nil {
+			return nil, err
+		}
 	}
 	var guard func(string, netip.Addr) error
 	if !cfg.AllowPrivateNetworks {
@@ -152,8 +159,8 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 // is cancelled. On cancellation in-flight fetches get the grace period to
 // finish; every WARC file is closed before Run returns.
 func (c *Crawler) Run(ctx context.Context) (err error) {
-	if err := c.open(); err != nil {
-		return err
+	if err := c.open(ctx); err != nil {
+		return errors.Join(err, c.frontier.Close())
 	}
 	fetchCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
 	c.fetchCtx, c.abort = fetchCtx, abort
@@ -211,6 +218,9 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	if ctx.Err() != nil {
 		return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
 	}
+	if meta, ok := c.frontier.(metaStore); ok {
+		return meta.SetMeta(metaFinished, []byte("true"))
+	}
 	return nil
 }
 
@@ -225,11 +235,17 @@ func (c *Crawler) Abort() {
 	}
 }
 
-func (c *Crawler) open() error {
+// open prepares the collection folder: repairs WARC files a crash left
+// open, rebuilds the index when a crash left it behind, records the crawl's
+// config in its state, and opens the writers.
+func (c *Crawler) open(ctx context.Context) error {
 	for _, d := range []string{archiveDir, indexesDir, logsDir, stateDir} {
 		if err := os.MkdirAll(filepath.Join(c.cfg.Output, d), 0o755); err != nil {
 			return fmt.Errorf("create collection folder: %w", err)
 		}
+	}
+	if err := c.recover(ctx); err != nil {
+		return err
 	}
 	hostname, _ := os.Hostname()
 	w, err := warc.NewWriter(warc.Options{
@@ -270,6 +286,38 @@ func (c *Crawler) open() error {
 	return nil
 }
 
+// recover repairs what a crashed crawl left behind: WARC files still named
+// .open lose their cut last record and are closed, and the index, whose
+// pending lines died with the process, is rebuilt from the WARC files.
+func (c *Crawler) recover(ctx context.Context) error {
+	archive := filepath.Join(c.cfg.Output, archiveDir)
+	repaired, err := warc.RepairDir(ctx, archive)
+	if err != nil {
+		return fmt.Errorf("repair WARC files: %w", err)
+	}
+	for _, r := range repaired {
+		c.log.Warn("repaired a WARC file left open by a crash", "file", r.FinalPath, "records", r.Records, "dropped_bytes", r.DroppedBytes)
+	}
+	meta, ok := c.frontier.(metaStore)
+	if !ok {
+		return nil
+	}
+	previous, err := meta.Meta(metaConfig)
+	if err != nil {
+		return err
+	}
+	if previous != nil || len(repaired) > 0 {
+		files, _ := filepath.Glob(filepath.Join(archive, "*.warc.gz"))
+		if len(files) > 0 {
+			c.log.Info("resuming: rebuilding the index from the WARC files", "files", len(files))
+			if err := warc.RebuildIndex(ctx, files, filepath.Join(c.cfg.Output, indexesDir, "index.cdxj")); err != nil {
+				return fmt.Errorf("rebuild the index of a resumed crawl: %w", err)
+			}
+		}
+	}
+	return c.recordStart(meta)
+}
+
 // close closes the WARC files, then merges this crawl's index lines into
 // indexes/index.cdxj, so the index never points into an unfinished file.
 func (c *Crawler) close(ctx context.Context) error {
@@ -286,6 +334,7 @@ func (c *Crawler) close(ctx context.Context) error {
 	if c.dedup != nil {
 		errs = append(errs, c.dedup.Close())
 	}
+	errs = append(errs, c.frontier.Close())
 	return errors.Join(errs...)
 }
 

@@ -103,9 +103,14 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error {
 	it.URL = scope.Key(u)
 	it.Host = scope.HostKey(u)
-	if !c.rules.known(it.Host) {
+	if !c.rules.known(it.Host) && c.rules.requestRobots(it.Host) {
 		prereq := robotsItem(it)
-		if _, err := c.frontier.Push(ctx, prereq); err != nil {
+		added, err := c.frontier.Push(ctx, prereq)
+		if err == nil && !added {
+			// Fetched by the crawl before a restart: this process must read it again.
+			err = c.frontier.Retry(ctx, prereq)
+		}
+		if err != nil {
 			return fmt.Errorf("queue %s: %w", prereq.URL, err)
 		}
 	} else if !c.rules.allowed(it, u) {

@@ -26,6 +26,7 @@ type hostRules struct {
 	mu       sync.Mutex
 	policies map[string]*robots.Policy
 	fetched  map[string]time.Time // when each host's robots.txt was last read; zero while a refetch is queued
+	asked    map[string]bool      // hosts whose robots.txt this process queued
 	spent    map[string]int
 }
 
@@ -33,6 +34,7 @@ func newHostRules(cfg config.Config, robotsTTL time.Duration) *hostRules {
 	return &hostRules{
 		robotsTTL:   robotsTTL,
 		fetched:     make(map[string]time.Time),
+		asked:       make(map[string]bool),
 		userAgent:   cfg.UserAgent,
 		mode:        cfg.Robots,
 		delay:       cfg.Delay,
@@ -57,6 +59,18 @@ func (r *hostRules) set(host string, p *robots.Policy) {
 	defer r.mu.Unlock()
 	r.policies[host] = p
 	r.fetched[host] = time.Now()
+}
+
+// requestRobots reports, once per host and process, that its robots.txt
+// must be queued; later calls say it already is.
+func (r *hostRules) requestRobots(host string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.asked[host] {
+		return false
+	}
+	r.asked[host] = true
+	return true
 }
 
 // stale reports, once per expiry, that host's robots.txt is older than the

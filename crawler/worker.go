@@ -78,6 +78,10 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return w.finish(ctx, it, logEntry{Status: statusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
 	}
+	if it.Priority != frontier.Prerequisite && !w.c.rules.known(it.Host) {
+		// Queued before a restart: robots.txt goes first, this URL after it.
+		return w.deferUntilRobots(ctx, it)
+	}
 	if it.Priority != frontier.Prerequisite && w.c.rules.stale(it.Host) {
 		if err := w.c.frontier.Retry(ctx, robotsItem(it)); err != nil {
 			return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
@@ -98,8 +102,9 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	defer f.close()
 	entry, err := w.c.record(&f, it)
 	if err != nil {
-		// A WARC that cannot be written ends an archival crawl: log why and stop.
-		return errors.Join(err, w.finish(ctx, it, entry, 0))
+		// A WARC that cannot be written (disk full) ends an archival crawl:
+		// log why, keep the URL queued for the resumed crawl, and stop.
+		return errors.Join(err, w.c.frontier.Retry(ctx, it), w.finish(ctx, it, entry, 0))
 	}
 	notes, err := w.c.extractFrom(ctx, it, f)
 	entry.Annotations = append(entry.Annotations, notes...)
@@ -113,6 +118,20 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
 	}
 	return w.finish(ctx, it, entry, max(pause, w.c.rules.gap(it.Host, entry.Duration)))
+}
+
+// deferUntilRobots puts it back behind its host's robots.txt, which this
+// process has not read yet (a resumed crawl knows no robots.txt).
+func (w *worker) deferUntilRobots(ctx context.Context, it frontier.Item) error {
+	if w.c.rules.requestRobots(it.Host) {
+		if err := w.c.frontier.Retry(ctx, robotsItem(it)); err != nil {
+			return err
+		}
+	}
+	if err := w.c.frontier.Retry(ctx, it); err != nil {
+		return err
+	}
+	return w.c.frontier.Done(ctx, it, time.Now())
 }
 
 // finish logs the fetch and frees its host for the next request after gap.

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"arkisto/crawler/frontier"
+)
+
+type config struct {
+	store   string
+	dir     string
+	urls    int
+	hosts   int
+	links   int
+	workers int
+	profile string
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.store, "store", "bolt", "bolt, pebble (built with -tags pebble) or memory")
+	flag.StringVar(&c.dir, "dir", "", "folder for the store (default: a new temporary folder, removed after)")
+	flag.IntVar(&c.urls, "urls", 5_000_000, "URLs to queue")
+	flag.IntVar(&c.hosts, "hosts", 50_000, "hosts they spread over")
+	flag.IntVar(&c.links, "links", 50, "URLs pushed per host in a row, as the links of one page are; 1 spreads every push over the hosts in turn")
+	flag.IntVar(&c.workers, "workers", 128, "goroutines draining the frontier, as crawl workers do; their Done calls share commits")
+	flag.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile to this file")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, c); err != nil {
+		fmt.Fprintln(os.Stderr, "store_bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, c config) error {
+	if c.urls < 1 || c.hosts < 1 || c.links < 1 || c.workers < 1 {
+		return errors.New("-urls, -hosts, -links and -workers must be positive")
+	}
+	if c.dir == "" {
+		dir, err := os.MkdirTemp("", "store_bench")
+		if err != nil {
+			return fmt.Errorf("make store folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		c.dir = dir
+	}
+	if c.profile != "" {
+		pf, err := os.Create(c.profile)
+		if err != nil {
+			return fmt.Errorf("create profile: %w", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fmt.Errorf("start profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var peak anonPeak
+	sampleCtx, stopSampling := context.WithCancel(ctx)
+	defer stopSampling()
+	go peak.run(sampleCtx)
+
+	opts := frontier.Options{HostConcurrency: 1}
+	f, err := open(c, opts)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := enqueue(ctx, f, c); err != nil {
+		f.Close()
+		return err
+	}
+	report("enqueue", c.urls, time.Since(start), c.dir, &peak)
+
+	if c.store != "memory" {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("close store: %w", err)
+		}
+		start = time.Now()
+		if f, err = open(c, opts); err != nil {
+			return err
+		}
+		fmt.Printf("reopen   %8.2fs  stats %+v\n", time.Since(start).Seconds(), f.Stats())
+	}
+
+	start = time.Now()
+	n, err := drain(ctx, f, c.workers)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close store: %w", cerr)
+	}
+	if err != nil {
+		return err
+	}
+	if n != c.urls {
+		return fmt.Errorf("drained %d URLs, queued %d", n, c.urls)
+	}
+	report("dequeue", n, time.Since(start), c.dir, &peak)
+	s, err := procStatus()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("peak RSS %d MB (VmHWM), anonymous %d MB, store %s\n", s["VmHWM"]>>10, peak.get()>>10, c.store)
+	return nil
+}
+
+func open(c config, opts frontier.Options) (frontier.Frontier, error) {
+	switch c.store {
+	case "bolt":
+		return frontier.OpenBolt(filepath.Join(c.dir, "frontier.db"), opts)
+	case "pebble":
+		return openPebble(filepath.Join(c.dir, "frontier.pebble"), opts)
+	case "memory":
+		return frontier.NewMemory(opts), nil
+	}
+	return nil, fmt.Errorf("unknown store %q", c.store)
+}
+
+// enqueue pushes c.urls URLs. Discovery comes in bursts per host, as a
+// page's links mostly stay on its site: each round visits the hosts in a
+// shuffled order and pushes c.links URLs of each.
+func enqueue(ctx context.Context, f frontier.Frontier, c config) error {
+	order := rand.New(rand.NewPCG(1, 2)).Perm(c.hosts)
+	perHost := (c.urls + c.hosts - 1) / c.hosts
+	pushed := 0
+	for from := 0; from < perHost; from += c.links {
+		for _, h := range order {
+			host := fmt.Sprintf("https://www.site%05d.example", h)
+			for k := from; k < min(from+c.links, perHost) && pushed < c.urls; k++ {
+				it := frontier.Item{
+					URL:      fmt.Sprintf("%s/news/2026/%03d/article-%07d.html", host, k%97, k),
+					Host:     host + ":443",
+					Priority: frontier.Page,
+					Depth:    2,
+					Hops:     "LL",
+					Via:      fmt.Sprintf("%s/news/2026/%03d/", host, k%97),
+				}
+				ok, err := f.Push(ctx, it)
+				if err != nil {
+					return fmt.Errorf("push: %w", err)
+				}
+				if !ok {
+					return fmt.Errorf("push %s: reported a duplicate", it.URL)
+				}
+				pushed++
+			}
+		}
+	}
+	return nil
+}
+
+// drain takes and finishes every URL with workers goroutines.
+func drain(ctx context.Context, f frontier.Frontier, workers int) (int, error) {
+	counts := make([]int, workers)
+	g, ctx := errgroup.WithContext(ctx)
+	for w := range workers {
+		g.Go(func() error {
+			for {
+				it, err := f.Next(ctx)
+				if errors.Is(err, frontier.ErrExhausted) {
+					return nil
+				}
+				if err != nil {
+					return fmt.Errorf("next: %w", err)
+				}
+				if err := f.Done(ctx, it, time.Time{}); err != nil {
+					return fmt.Errorf("done: %w", err)
+				}
+				counts[w]++
+			}
+		})
+	}
+	err := g.Wait()
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n, err
+}
+
+func report(phase string, n int, took time.Duration, dir string, peak *anonPeak) {
+	var size int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				size += info.Size()
+			}
+		}
+		return nil
+	})
+	s, _ := procStatus()
+	fmt.Printf("%-8s %8.2fs  %9.0f URLs/s  VmHWM %4d MB  RssAnon peak %4d MB  RssFile peak %4d MB  on disk %5d MB\n",
+		phase, took.Seconds(), float64(n)/took.Seconds(), s["VmHWM"]>>10, peak.get()>>10, peak.getFile()>>10, size>>20)
+}
