@@ -11,11 +11,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"arkisto/config"
 	"arkisto/crawler"
@@ -60,6 +62,10 @@ func exitCode(err error) int {
 	case errors.As(err, &usage), errors.As(err, &field):
 		fmt.Fprintln(os.Stderr, "arkisto:", err)
 		return exitUsage
+	case errors.Is(err, syscall.ENOSPC):
+		fmt.Fprintln(os.Stderr, "arkisto:", err)
+		fmt.Fprintln(os.Stderr, "arkisto: the disk is full; every WARC file was closed. Free some space and run the same command again to resume.")
+		return exitFailure
 	default:
 		fmt.Fprintln(os.Stderr, "arkisto:", err)
 		return exitFailure
@@ -111,14 +117,21 @@ func newRootCommand(abort <-chan struct{}) *cobra.Command {
 func newCrawlCommand(abort <-chan struct{}) *cobra.Command {
 	cfg := config.Default()
 	var configFile string
-	var verbose bool
+	var verbose, fresh bool
 	cmd := &cobra.Command{
 		Use:   "crawl [flags] [URL...]",
 		Short: "Crawl from seed URLs into a pywb collection folder",
 		Long: `Crawl politely from the seed URLs (arguments, --seeds-file or the config's seeds)
 into a collection folder holding archive/ (WARC files), indexes/, logs/crawl.log and state/.
-Flags override the config file. Exit status: 0 when the crawl ran to its end, 2 for a bad
-flag, config or seed, 130 after an interrupt.`,
+Flags override the config file.
+
+A crawl that was interrupted or killed is resumed by running it again into the same folder
+("arkisto crawl --output DIR" is enough: the seeds and settings are recorded in DIR/state);
+settings given again must agree with the recorded ones. A finished crawl's folder takes a
+new crawl, whose unchanged payloads are stored as revisits. --fresh starts over explicitly.
+
+Exit status: 0 when the crawl ran to its end, 2 for a bad flag, config or seed, 130 after
+an interrupt.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			run := cfg
 			if configFile != "" {
@@ -132,16 +145,68 @@ flag, config or seed, 130 after an interrupt.`,
 				run = loaded
 			}
 			run.Seeds = append(run.Seeds, args...)
-			if err := run.Finish(); err != nil {
-				return usageError{err}
+			run, err := resolveCrawl(cmd, run, len(args) > 0 || configFile != "", fresh)
+			if err != nil {
+				return err
 			}
 			return runCrawl(cmd.Context(), run, verbose, abort)
 		},
 	}
 	cmd.Flags().StringVar(&configFile, "config", "", "YAML config file (see config/example.yaml); flags override it")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "debug logging")
+	cmd.Flags().BoolVar(&fresh, "fresh", false, "start a new crawl even if the output folder holds an unfinished one")
 	config.BindFlags(cmd.Flags(), &cfg)
 	return cmd
+}
+
+// resolveCrawl settles the config a crawl runs with: the one given, or, when
+// the output folder holds an unfinished crawl, that crawl's recorded config
+// (with the speed and logging settings given now). Settings that define the
+// crawl and were given again must agree with the recorded ones.
+func resolveCrawl(cmd *cobra.Command, given config.Config, gaveStart, fresh bool) (config.Config, error) {
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		switch f.Name {
+		case "seeds-file", "sitemap", "feed", "scope", "include", "exclude", "max-depth", "since", "robots", "warc-prefix", "warc-version", "dedup":
+			gaveStart = true
+		}
+	})
+	output := given.Output
+	if output == "" {
+		probe := given
+		if err := probe.Finish(); err != nil {
+			return given, usageError{err}
+		}
+		output = probe.Output
+	}
+	recorded, err := crawler.PrepareState(output, fresh)
+	if err != nil {
+		return given, err
+	}
+	if recorded == nil {
+		if err := given.Finish(); err != nil {
+			return given, usageError{err}
+		}
+		return given, nil
+	}
+	if gaveStart {
+		if err := given.Finish(); err != nil {
+			return given, usageError{err}
+		}
+		if diffs := crawler.Differences(*recorded, given); len(diffs) > 0 {
+			return given, usageError{fmt.Errorf("%s holds an unfinished crawl started with other settings (%s); give the same settings to resume it, or --fresh to start over",
+				output, strings.Join(diffs, "; "))}
+		}
+		return given, nil
+	}
+	resumed := *recorded
+	if err := config.ApplyChanged(cmd.Flags(), &resumed); err != nil {
+		return given, usageError{err}
+	}
+	if err := resumed.Validate(); err != nil {
+		return given, usageError{err}
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: resuming the unfinished crawl in %s\n", output)
+	return resumed, nil
 }
 
 func runCrawl(ctx context.Context, cfg config.Config, verbose bool, abort <-chan struct{}) error {
