@@ -22,6 +22,7 @@ import (
 	"arkisto/config"
 	"arkisto/crawler"
 	"arkisto/crawler/metrics"
+	"arkisto/crawler/schedule"
 	"arkisto/crawler/testsite"
 	"arkisto/warc"
 )
@@ -110,7 +111,7 @@ func newRootCommand(abort <-chan struct{}) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCrawlCommand(abort), newValidateCommand(), newIndexCommand(), newTestsiteCommand())
+	root.AddCommand(newCrawlCommand(abort), newServeCommand(abort), newValidateCommand(), newIndexCommand(), newTestsiteCommand())
 	return root
 }
 
@@ -210,11 +211,7 @@ func resolveCrawl(cmd *cobra.Command, given config.Config, gaveStart, fresh bool
 }
 
 func runCrawl(ctx context.Context, cfg config.Config, verbose bool, abort <-chan struct{}) error {
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logger := newLogger(verbose)
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg, cfg.Job, time.Now())
 	if err != nil {
@@ -265,6 +262,14 @@ func runCrawl(ctx context.Context, cfg config.Config, verbose bool, abort <-chan
 	}
 	logger.Info("crawl finished", "output", cfg.Output)
 	return nil
+}
+
+func newLogger(verbose bool) *slog.Logger {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // shutdown runs stop with a few seconds to spare, even when ctx was cancelled.
@@ -365,5 +370,37 @@ func newTestsiteCommand() *cobra.Command {
 	cmd.Flags().IntVar(&opts.Articles, "articles", 0, "number of articles (0 = the site's default)")
 	cmd.Flags().DurationVar(&opts.CrawlDelay, "crawl-delay", 0, "Crawl-delay announced in robots.txt")
 	cmd.Flags().DurationVar(&opts.Latency, "latency", 0, "delay before each response")
+	return cmd
+}
+
+func newServeCommand(abort <-chan struct{}) *cobra.Command {
+	var configFile string
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "serve --config FILE",
+		Short: "Run scheduled, incremental crawls as a daemon with metrics and a JSON API",
+		Long: `Run the jobs of a serve config (see config/example-serve.yaml) on their cron schedules.
+Each run crawls into the job's collection: seeds every run, sitemap and feed entries newer than
+the job's last success, revisits for payloads the collection holds. /metrics, /healthz and the
+JSON API (/api/jobs...) share metrics_addr. SIGINT or SIGTERM stops scheduling and lets running
+crawls stop gracefully; interrupted runs resume first at the next start. Exit status: 0 after
+a shutdown, 2 for a bad config.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.LoadServeFile(configFile)
+			if err != nil {
+				return usageError{err}
+			}
+			if err := cfg.Finish(os.Getenv); err != nil {
+				return usageError{err}
+			}
+			return schedule.Run(cmd.Context(), cfg, schedule.Options{
+				Logger: newLogger(verbose), Registry: prometheus.NewRegistry(), Abort: abort,
+			})
+		},
+	}
+	cmd.Flags().StringVar(&configFile, "config", "", "serve config file (required)")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "debug logging")
+	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }

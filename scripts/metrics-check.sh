@@ -155,6 +155,7 @@ sed -e "s/127\.0\.0\.1:9791/127.0.0.1:$METRICS_PORT/" \
 	-e 's/scrape_interval: 15s/scrape_interval: 1s/' \
 	-e 's/scrape_timeout: 10s/scrape_timeout: 1s/' \
 	scripts/prometheus/prometheus.yml >"$CONFIG"
+cp scripts/prometheus/alerts.yml "$WORK/" # rule_files resolve beside the config
 for want in "127.0.0.1:$METRICS_PORT" 'scrape_interval: 1s' 'scrape_timeout: 1s'; do
 	grep -qF "$want" "$CONFIG" ||
 		fail "scripts/prometheus/prometheus.yml no longer has the target or interval this script rewrites ($want)"

@@ -25,6 +25,8 @@ done
 echo "== metrics check (promtool, Prometheus, Pushgateway)"
 go build -o .cache/arkisto .
 ARKISTO_BIN=.cache/arkisto scripts/metrics-check.sh
+echo "== alert rules (promtool check rules, promtool test rules)"
+scripts/serve-check.sh
 echo "== pywb check (index equality, replay, warcio check)"
 ARKISTO_BIN=.cache/arkisto scripts/pywb-check.sh
 echo "== all checks passed"

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -198,6 +199,16 @@ func TestDashboardQueriesExportedMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	exported := exportedSeriesNames(mfs)
+	// The Jobs row shows what arkisto serve adds.
+	daemonReg, err := daemonRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	daemonMFs, err := daemonReg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps.Copy(exported, exportedSeriesNames(daemonMFs))
 	d := loadDashboard(t)
 	exprs := d.exprs(t)
 	if len(exprs) < 20 {
@@ -217,7 +228,7 @@ func TestDashboardQueriesExportedMetrics(t *testing.T) {
 			}
 			for _, n := range names {
 				if !exported[n] {
-					t.Errorf("%q queries %s, which a crawl does not export", expr, n)
+					t.Errorf("%q queries %s, which neither a crawl nor arkisto serve exports", expr, n)
 				}
 			}
 			// Panels must follow the job variable, or choosing a job does nothing.
@@ -272,7 +283,8 @@ func TestDashboardIsImportable(t *testing.T) {
 	}
 	for _, want := range []string{"Pages per second", "Bytes per second", "Responses by status class",
 		"Fetch errors by kind", "Frontier size", "Politeness waits", "WARC bytes per second",
-		"WARC files", "Fetch latency", "Memory", "Goroutines and threads"} {
+		"WARC files", "Fetch latency", "Memory", "Goroutines and threads",
+		"Time since last success", "Runs by outcome", "Run duration", "Runs going on"} {
 		if !titles[want] {
 			t.Errorf("no panel %q", want)
 		}

@@ -28,21 +28,30 @@ type frontierMetric struct {
 // URLs seen only ever grows, so it is a counter
 // (arkisto_frontier_seen_urls_total); the rest are gauges.
 func FrontierCollector(stats func() frontier.Stats) prometheus.Collector {
-	name := func(n string) string { return prometheus.BuildFQName(namespace, "frontier", n) }
-	return &frontierCollector{stats: stats, metrics: []frontierMetric{
-		{prometheus.NewDesc(name("queued_urls"), "URLs waiting in the frontier.", nil, nil),
-			prometheus.GaugeValue, func(s frontier.Stats) int { return s.Queued }},
-		{prometheus.NewDesc(name("seen_urls_total"), "URLs ever accepted into the frontier.", nil, nil),
-			prometheus.CounterValue, func(s frontier.Stats) int { return s.Seen }},
-		{prometheus.NewDesc(name("hosts"), "Hosts known to the frontier.", nil, nil),
-			prometheus.GaugeValue, func(s frontier.Stats) int { return s.Hosts }},
-		{prometheus.NewDesc(name("hosts_ready"), "Hosts with URLs that may be fetched now.", nil, nil),
-			prometheus.GaugeValue, func(s frontier.Stats) int { return s.HostsReady }},
-		{prometheus.NewDesc(name("hosts_waiting"), "Hosts with URLs held back by politeness or back-off.", nil, nil),
-			prometheus.GaugeValue, func(s frontier.Stats) int { return s.HostsWaiting }},
-		{prometheus.NewDesc(name("fetches_in_flight"), "URLs handed out for fetching and not yet done.", nil, nil),
-			prometheus.GaugeValue, func(s frontier.Stats) int { return s.InFlight }},
-	}}
+	return &frontierCollector{stats: stats, metrics: frontierMetrics(nil)}
+}
+
+// frontierMetrics lists the frontier's metrics with the given label names:
+// none for one crawl, crawl_job under arkisto serve.
+func frontierMetrics(labels []string) []frontierMetric {
+	metric := func(n, help string, kind prometheus.ValueType, value func(frontier.Stats) int) frontierMetric {
+		desc := prometheus.NewDesc(prometheus.BuildFQName(namespace, "frontier", n), help, labels, nil)
+		return frontierMetric{desc: desc, kind: kind, value: value}
+	}
+	return []frontierMetric{
+		metric("queued_urls", "URLs waiting in the frontier.",
+			prometheus.GaugeValue, func(s frontier.Stats) int { return s.Queued }),
+		metric("seen_urls_total", "URLs ever accepted into the frontier.",
+			prometheus.CounterValue, func(s frontier.Stats) int { return s.Seen }),
+		metric("hosts", "Hosts known to the frontier.",
+			prometheus.GaugeValue, func(s frontier.Stats) int { return s.Hosts }),
+		metric("hosts_ready", "Hosts with URLs that may be fetched now.",
+			prometheus.GaugeValue, func(s frontier.Stats) int { return s.HostsReady }),
+		metric("hosts_waiting", "Hosts with URLs held back by politeness or back-off.",
+			prometheus.GaugeValue, func(s frontier.Stats) int { return s.HostsWaiting }),
+		metric("fetches_in_flight", "URLs handed out for fetching and not yet done.",
+			prometheus.GaugeValue, func(s frontier.Stats) int { return s.InFlight }),
+	}
 }
 
 func (c *frontierCollector) Describe(ch chan<- *prometheus.Desc) {

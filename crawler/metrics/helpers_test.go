@@ -74,3 +74,18 @@ func crawlRegistry() (*prometheus.Registry, *Metrics, error) {
 	m.Refused("out-of-scope")
 	return reg, m, nil
 }
+
+// daemonRegistry is what arkisto serve exports, with one job that has run
+// and is running again.
+func daemonRegistry() (*prometheus.Registry, error) {
+	reg := prometheus.NewPedanticRegistry()
+	d, err := NewDaemon(reg)
+	if err != nil {
+		return nil, err
+	}
+	d.AddJob("news", time.Hour)
+	d.RunEnded("news", OutcomeSuccess, testStart, testStart.Add(time.Minute))
+	d.RunStarted("news", testStart.Add(time.Hour), func() frontier.Stats { return frontier.Stats{Queued: 3, InFlight: 1} })
+	d.ForJob("news").ObserveFetch(Fetch{Status: 200, WireBytes: 100, Duration: time.Millisecond, Source: "seed"})
+	return reg, nil
+}

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,7 +27,9 @@ var (
 
 // Metrics holds every collector a crawl updates. Its methods are safe for
 // concurrent use, and do nothing on a nil *Metrics so a crawler built
-// without metrics needs no checks at its call sites.
+// without metrics needs no checks at its call sites. Under arkisto serve
+// each job gets a Metrics whose collectors are the daemon's, curried by
+// crawl_job (see Daemon.ForJob).
 type Metrics struct {
 	fetches        *prometheus.CounterVec // by discovery source
 	responses      *prometheus.CounterVec // by code and class
@@ -42,8 +45,6 @@ type Metrics struct {
 	robots         *prometheus.CounterVec // by outcome
 	politenessWait prometheus.Histogram
 	refused        *prometheus.CounterVec // by reason
-	startTime      *prometheus.GaugeVec   // by crawl_job
-	buildInfo      *prometheus.GaugeVec   // by version, goversion
 }
 
 // New creates the crawl's collectors and registers them on reg, together
@@ -54,66 +55,54 @@ type Metrics struct {
 // every scraped target and the Pushgateway's grouping key: a pushed metric
 // carrying its own job label is refused.
 func New(reg prometheus.Registerer, job string, start time.Time) (*Metrics, error) {
-	m := &Metrics{
-		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "fetches_total",
-			Help: "Fetches attempted, whatever their outcome, by how the URL was discovered.",
-		}, []string{"source"}),
-		responses: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "fetch", Name: "responses_total",
-			Help: `HTTP responses received, by status code (common codes only, else "other") and class.`,
-		}, []string{"code", "class"}),
-		fetchErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "fetch", Name: "errors_total",
-			Help: "Fetches that failed or were cut short, by error kind.",
-		}, []string{"kind"}),
-		downloaded: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "fetch", Name: "downloaded_bytes_total",
-			Help: "Response bytes received on the wire, headers and encodings included.",
-		}),
-		fetchDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "fetch", Name: "duration_seconds",
-			Help:    "Time from sending a request to the end of its response.",
-			Buckets: durationBuckets,
-		}),
-		responseSize: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "fetch", Name: "response_size_bytes",
-			Help:    "Size of each HTTP response as received on the wire.",
-			Buckets: sizeBuckets,
-		}),
-		records: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "warc", Name: "records_total",
-			Help: "WARC records written, by WARC-Type (revisits included).",
-		}, []string{"type"}),
-		warcBytes: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "warc", Name: "written_bytes_total",
-			Help: "Bytes of WARC records written to disk, after compression.",
-		}),
-		filesClosed: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "warc", Name: "files_closed_total",
-			Help: "WARC files completed (closed and renamed from .open).",
-		}),
-		filesBytes: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "warc", Name: "files_closed_bytes_total",
-			Help: "Total size on disk of the completed WARC files.",
-		}),
-		openFileSize: prometheus.NewGauge(prometheus.GaugeOpts{
+	v := newCrawlVecs(nil)
+	if err := v.register(reg); err != nil {
+		return nil, err
+	}
+	v.startTime.WithLabelValues(job).Set(unixSeconds(start))
+	return v.bind(prometheus.Labels{}), nil
+}
+
+// crawlVecs are a crawl's collectors, each with the extra label names
+// first: none for a one-shot crawl, crawl_job for the daemon, whose
+// collectors live as long as it does and are shared by every run.
+type crawlVecs struct {
+	fetches, responses, fetchErrors, downloaded *prometheus.CounterVec
+	records, warcBytes, filesClosed, filesBytes *prometheus.CounterVec
+	robots, refused                             *prometheus.CounterVec
+	fetchDuration, responseSize, politenessWait *prometheus.HistogramVec
+	openFileSize                                *prometheus.GaugeVec
+	startTime                                   *prometheus.GaugeVec // by crawl_job, whatever extra says
+	buildInfo                                   *prometheus.GaugeVec // by version, goversion
+}
+
+func newCrawlVecs(extra []string) *crawlVecs {
+	labels := func(names ...string) []string { return append(slices.Clone(extra), names...) }
+	counter := func(subsystem, name, help string, names ...string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Subsystem: subsystem, Name: name, Help: help}, labels(names...))
+	}
+	histogram := func(subsystem, name, help string, buckets []float64) *prometheus.HistogramVec {
+		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Subsystem: subsystem, Name: name, Help: help, Buckets: buckets}, labels())
+	}
+	v := &crawlVecs{
+		fetches:       counter("", "fetches_total", "Fetches attempted, whatever their outcome, by how the URL was discovered.", "source"),
+		responses:     counter("fetch", "responses_total", `HTTP responses received, by status code (common codes only, else "other") and class.`, "code", "class"),
+		fetchErrors:   counter("fetch", "errors_total", "Fetches that failed or were cut short, by error kind.", "kind"),
+		downloaded:    counter("fetch", "downloaded_bytes_total", "Response bytes received on the wire, headers and encodings included."),
+		fetchDuration: histogram("fetch", "duration_seconds", "Time from sending a request to the end of its response.", durationBuckets),
+		responseSize:  histogram("fetch", "response_size_bytes", "Size of each HTTP response as received on the wire.", sizeBuckets),
+		records:       counter("warc", "records_total", "WARC records written, by WARC-Type (revisits included).", "type"),
+		warcBytes:     counter("warc", "written_bytes_total", "Bytes of WARC records written to disk, after compression."),
+		filesClosed:   counter("warc", "files_closed_total", "WARC files completed (closed and renamed from .open)."),
+		filesBytes:    counter("warc", "files_closed_bytes_total", "Total size on disk of the completed WARC files."),
+		openFileSize: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "warc", Name: "open_file_size_bytes",
 			Help: "Size on disk of the WARC file being written.",
-		}),
-		robots: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "robots", Name: "fetches_total",
-			Help: "robots.txt fetches by what they meant for the host.",
-		}, []string{"outcome"}),
-		politenessWait: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "politeness", Name: "wait_seconds",
-			Help:    "Gap politeness imposed on a host before its next fetch (delay, Crawl-delay or back-off).",
-			Buckets: waitBuckets,
-		}),
-		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "urls", Name: "refused_total",
-			Help: "Discovered URLs not queued, by reason.",
-		}, []string{"reason"}),
+		}, labels()),
+		robots: counter("robots", "fetches_total", "robots.txt fetches by what they meant for the host.", "outcome"),
+		politenessWait: histogram("politeness", "wait_seconds",
+			"Gap politeness imposed on a host before its next fetch (delay, Crawl-delay or back-off).", waitBuckets),
+		refused: counter("urls", "refused_total", "Discovered URLs not queued, by reason.", "reason"),
 		startTime: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "crawl", Name: "start_time_seconds",
 			Help: "Start of the crawl job, in seconds since the Unix epoch.",
@@ -123,24 +112,55 @@ func New(reg prometheus.Registerer, job string, start time.Time) (*Metrics, erro
 			Help: "Always 1; the labels name the arkisto version and the Go version it was built with.",
 		}, []string{"version", "goversion"}),
 	}
-	m.startTime.WithLabelValues(job).Set(float64(start.UnixNano()) / 1e9)
-	m.buildInfo.WithLabelValues(config.Version, runtime.Version()).Set(1)
-	m.initSeries()
+	v.buildInfo.WithLabelValues(config.Version, runtime.Version()).Set(1)
+	return v
+}
 
+// register puts the collectors on reg, with the Go runtime and process
+// collectors.
+func (v *crawlVecs) register(reg prometheus.Registerer) error {
 	all := []prometheus.Collector{
-		m.fetches, m.responses, m.fetchErrors, m.downloaded, m.fetchDuration, m.responseSize,
-		m.records, m.warcBytes, m.filesClosed, m.filesBytes, m.openFileSize,
-		m.robots, m.politenessWait, m.refused, m.startTime, m.buildInfo,
+		v.fetches, v.responses, v.fetchErrors, v.downloaded, v.fetchDuration, v.responseSize,
+		v.records, v.warcBytes, v.filesClosed, v.filesBytes, v.openFileSize,
+		v.robots, v.politenessWait, v.refused, v.startTime, v.buildInfo,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}
 	for _, c := range all {
 		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register crawl metrics: %w", err)
+			return fmt.Errorf("register crawl metrics: %w", err)
 		}
 	}
-	return m, nil
+	return nil
 }
+
+// bind returns the Metrics whose series carry labels, the values of the
+// extra label names.
+func (v *crawlVecs) bind(labels prometheus.Labels) *Metrics {
+	// HistogramVec.With returns an Observer, but the value behind it is
+	// always a Histogram, which the tests read back.
+	hist := func(h *prometheus.HistogramVec) prometheus.Histogram { return h.With(labels).(prometheus.Histogram) }
+	m := &Metrics{
+		fetches:        v.fetches.MustCurryWith(labels),
+		responses:      v.responses.MustCurryWith(labels),
+		fetchErrors:    v.fetchErrors.MustCurryWith(labels),
+		downloaded:     v.downloaded.With(labels),
+		fetchDuration:  hist(v.fetchDuration),
+		responseSize:   hist(v.responseSize),
+		records:        v.records.MustCurryWith(labels),
+		warcBytes:      v.warcBytes.With(labels),
+		filesClosed:    v.filesClosed.With(labels),
+		filesBytes:     v.filesBytes.With(labels),
+		openFileSize:   v.openFileSize.With(labels),
+		robots:         v.robots.MustCurryWith(labels),
+		politenessWait: hist(v.politenessWait),
+		refused:        v.refused.MustCurryWith(labels),
+	}
+	m.initSeries()
+	return m
+}
+
+func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 
 // initSeries creates every labelled series at zero: a series that appears
 // only at its first increment makes rate() miss that increment, and the

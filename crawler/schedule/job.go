@@ -1,0 +1,144 @@
+package schedule
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"arkisto/config"
+)
+
+// Why a run started.
+const (
+	reasonSchedule = "schedule"
+	reasonAPI      = "api"
+	reasonResume   = "resume"
+	reasonQueued   = "queued"
+)
+
+// job is one configured job and its run state.
+type job struct {
+	cfg     config.Job
+	sched   cron.Schedule
+	entry   cron.EntryID
+	history *history
+
+	mu     sync.Mutex
+	active bool // a run is going on or waiting for a slot
+	queued bool // overlap queue: one more run once this one ends
+	paused bool
+}
+
+// start begins a run of j unless the overlap policy forbids it. A run
+// waits for a free slot under max_concurrent_runs.
+func (d *daemon) start(ctx context.Context, j *job, reason string) error {
+	return d.launch(ctx, j, reason, "", false)
+}
+
+// startHoldingSlot is start for a caller that already took a run slot.
+func (d *daemon) startHoldingSlot(ctx context.Context, j *job, reason, resumes string) error {
+	return d.launch(ctx, j, reason, resumes, true)
+}
+
+func (d *daemon) launch(ctx context.Context, j *job, reason, resumes string, haveSlot bool) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	j.mu.Lock()
+	if reason == reasonSchedule && j.paused {
+		j.mu.Unlock()
+		return errPaused
+	}
+	if j.active {
+		queue := j.cfg.Overlap == config.OverlapQueue && reason != reasonResume
+		if queue {
+			j.queued = true
+		}
+		j.mu.Unlock()
+		if queue {
+			return nil
+		}
+		return ErrBusy
+	}
+	j.active = true
+	j.mu.Unlock()
+	d.runs.Go(func() { d.runLoop(ctx, j, reason, resumes, haveSlot) })
+	return nil
+}
+
+// runLoop runs j, then once more for each run queued meanwhile.
+func (d *daemon) runLoop(ctx context.Context, j *job, reason, resumes string, haveSlot bool) {
+	for {
+		if !haveSlot {
+			select {
+			case d.slots <- struct{}{}:
+			case <-ctx.Done():
+				d.idle(j)
+				return
+			}
+		}
+		d.runOnce(ctx, j, reason, resumes)
+		<-d.slots
+		haveSlot, resumes, reason = false, "", reasonQueued
+		j.mu.Lock()
+		again := j.queued && ctx.Err() == nil
+		j.queued = false
+		if !again {
+			j.active = false
+			j.mu.Unlock()
+			return
+		}
+		j.mu.Unlock()
+	}
+}
+
+func (d *daemon) idle(j *job) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.active, j.queued = false, false
+}
+
+func (j *job) setPaused(p bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.paused = p
+}
+
+// status is what the API tells about a job.
+type status struct {
+	Name        string     `json:"name"`
+	Schedule    string     `json:"schedule"`
+	Collection  string     `json:"collection"`
+	Overlap     string     `json:"overlap"`
+	NextRun     time.Time  `json:"next_run,omitzero"`
+	Paused      bool       `json:"paused"`
+	Running     bool       `json:"running"`
+	Queued      bool       `json:"queued"`
+	LastRun     *RunRecord `json:"last_run,omitempty"`
+	LastSuccess *RunRecord `json:"last_success,omitempty"`
+}
+
+func (d *daemon) status(j *job) status {
+	j.mu.Lock()
+	s := status{
+		Name: j.cfg.Name, Schedule: j.cfg.Schedule, Collection: j.cfg.Collection, Overlap: j.cfg.Overlap,
+		Paused: j.paused, Running: j.active, Queued: j.queued,
+	}
+	j.mu.Unlock()
+	if !s.Paused {
+		s.NextRun = d.cron.Entry(j.entry).Next
+		if s.NextRun.IsZero() {
+			// The scheduler has not started yet, or has stopped.
+			s.NextRun = j.sched.Next(time.Now())
+		}
+	}
+	if r, ok := j.history.last(); ok {
+		s.LastRun = &r
+	}
+	if r, ok := j.history.lastSuccess(); ok {
+		s.LastSuccess = &r
+	}
+	return s
+}

@@ -1,0 +1,91 @@
+package schedule_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"arkisto/crawler/schedule"
+	"arkisto/crawler/testsite"
+)
+
+// A job due every second whose runs take longer: with overlap skip there
+// is never more than one run at once, ticks during a run are dropped, and
+// the API can pause the schedule and start a run by hand.
+func TestOverlapSkipAndAPITrigger(t *testing.T) {
+	site := testsite.New(testsite.Options{Latency: 100 * time.Millisecond})
+	base := site.Start(t)
+	j := jobConfig(t, "slow", base, "@every 1s")
+	j.MaxPages = 20 // about 2 s at one fetch at a time
+	j.HostConcurrency = 1
+	d := startDaemon(t, serveConfig(t, j))
+
+	first := d.next(t, "slow", started)
+	if code := d.post(t, "/api/jobs/slow/run"); code != http.StatusConflict {
+		t.Errorf("trigger during a run: status %d, want 409", code)
+	}
+	if code := d.post(t, "/api/jobs/slow/pause"); code != http.StatusOK {
+		t.Fatalf("pause: status %d", code)
+	}
+	end := d.next(t, "slow", ended)
+	if end.ID != first.ID || end.Outcome != schedule.OutcomeSuccess {
+		t.Fatalf("first run ended as %+v", end)
+	}
+	if code := d.post(t, "/api/jobs/slow/run"); code != http.StatusAccepted {
+		t.Fatalf("trigger while idle: status %d, want 202", code)
+	}
+	byHand := d.next(t, "slow", ended)
+	if byHand.Reason != "api" || byHand.Outcome != schedule.OutcomeSuccess {
+		t.Errorf("triggered run = %+v, want a successful api run", byHand)
+	}
+	if code := d.post(t, "/api/jobs/slow/resume"); code != http.StatusOK {
+		t.Fatalf("resume: status %d", code)
+	}
+	third := d.next(t, "slow", ended)
+	if third.Reason != "schedule" {
+		t.Errorf("run after resume has reason %q, want schedule", third.Reason)
+	}
+
+	var jobs []struct {
+		Name    string
+		NextRun time.Time `json:"next_run"`
+		Paused  bool
+		LastRun *schedule.RunRecord `json:"last_run"`
+	}
+	getJSON(t, d.base+"/api/jobs", &jobs)
+	if len(jobs) != 1 || jobs[0].Name != "slow" || jobs[0].Paused || jobs[0].NextRun.IsZero() || jobs[0].LastRun == nil {
+		t.Errorf("GET /api/jobs = %+v", jobs)
+	}
+	var runs []schedule.RunRecord
+	getJSON(t, d.base+"/api/jobs/slow/runs", &runs)
+	if len(runs) < 3 || runs[0].ID != first.ID || runs[1].ID != byHand.ID || runs[2].ID != third.ID {
+		t.Errorf("GET /api/jobs/slow/runs = %+v, want the three runs in order", runs)
+	}
+	if code := d.post(t, "/api/jobs/nosuch/run"); code != http.StatusNotFound {
+		t.Errorf("trigger of an unknown job: status %d, want 404", code)
+	}
+	d.stop(t)
+	if p := d.peakRuns("slow"); p != 1 {
+		t.Errorf("%d runs of the job at once, want 1", p)
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d", url, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
