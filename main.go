@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -345,21 +346,59 @@ func newIndexCommand() *cobra.Command {
 }
 
 // newTestsiteCommand serves the synthetic news site used by the tests, for
-// scripts (metrics and pywb checks) and demos.
+// scripts (metrics and pywb checks) and demos. With --control-addr a script
+// can change the site between two crawls (POST /change?path=P, POST
+// /add-article). The control endpoint has its own listener, loopback only,
+// so the site a crawler sees never exposes it.
 func newTestsiteCommand() *cobra.Command {
-	var addr string
+	var addr, controlAddr string
 	var opts testsite.Options
 	cmd := &cobra.Command{
 		Use:    "testsite",
 		Short:  "Serve the synthetic test news site on a loopback address",
 		Hidden: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			site := testsite.New(opts)
+			if controlAddr != "" {
+				cln, err := net.Listen("tcp", controlAddr)
+				if err != nil {
+					return usageError{fmt.Errorf("listen on control address %s: %w", controlAddr, err)}
+				}
+				if a, ok := cln.Addr().(*net.TCPAddr); !ok || !a.IP.IsLoopback() {
+					_ = cln.Close()
+					return usageError{fmt.Errorf("control address %s is not loopback: anyone reaching it could change the site", controlAddr)}
+				}
+				answer := func(w http.ResponseWriter, v map[string]string) {
+					w.Header().Set("Content-Type", "application/json")
+					_ = json.NewEncoder(w).Encode(v)
+				}
+				mux := http.NewServeMux()
+				mux.HandleFunc("POST /change", func(w http.ResponseWriter, r *http.Request) {
+					path := r.URL.Query().Get("path")
+					if err := site.ChangePage(path); err != nil {
+						http.Error(w, err.Error(), http.StatusBadRequest)
+						return
+					}
+					answer(w, map[string]string{"changed": path})
+				})
+				mux.HandleFunc("POST /add-article", func(w http.ResponseWriter, _ *http.Request) {
+					answer(w, map[string]string{"path": site.AddArticle().Path})
+				})
+				ctrl := &http.Server{Handler: mux, ReadHeaderTimeout: time.Minute}
+				defer ctrl.Close()
+				go func() {
+					if err := ctrl.Serve(cln); !errors.Is(err, http.ErrServerClosed) {
+						fmt.Fprintf(cmd.ErrOrStderr(), "control endpoint stopped: %v\n", err)
+					}
+				}()
+				fmt.Fprintf(cmd.ErrOrStderr(), "test site control on http://%s/\n", cln.Addr())
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usageError{fmt.Errorf("listen on %s: %w", addr, err)}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "test site on http://%s/\n", ln.Addr())
-			err = testsite.New(opts).Serve(cmd.Context(), ln)
+			err = site.Serve(cmd.Context(), ln)
 			if cmd.Context().Err() != nil {
 				return nil
 			}
@@ -367,6 +406,7 @@ func newTestsiteCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&controlAddr, "control-addr", "", "loopback address for POST /change?path=P and POST /add-article (empty: none)")
 	cmd.Flags().IntVar(&opts.Articles, "articles", 0, "number of articles (0 = the site's default)")
 	cmd.Flags().DurationVar(&opts.CrawlDelay, "crawl-delay", 0, "Crawl-delay announced in robots.txt")
 	cmd.Flags().DurationVar(&opts.Latency, "latency", 0, "delay before each response")
