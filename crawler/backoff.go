@@ -122,6 +122,7 @@ func (w *worker) backOff(ctx context.Context, it frontier.Item, failed bool, ser
 
 // giveUp drops every URL queued for a dead host, logging each one.
 func (w *worker) giveUp(ctx context.Context, host string) error {
+	w.c.rules.giveUp(host)
 	dropped, err := w.c.frontier.DropHost(ctx, host)
 	if err != nil {
 		return fmt.Errorf("give up %s: %w", host, err)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"arkisto/crawler/capture"
 	"arkisto/crawler/extract"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/robots"
@@ -103,7 +104,8 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 			entry.Hops, entry.Via = hop.Hops, hop.Via
 			// RFC 9309: while robots.txt answers 5xx or cannot be reached, the
 			// host is off limits; back off and ask again before deciding.
-			if robotsUnavailable(f) && it.Attempt < w.c.cfg.Retries {
+			blocked := capture.ErrorKind(f.err) == "blocked"
+			if robotsUnavailable(f) && !blocked && it.Attempt < w.c.cfg.Retries {
 				_, serverWait := transientFailure(f)
 				pause, notes, err := w.backOff(ctx, it, true, serverWait)
 				entry.Annotations = append(entry.Annotations, notes...)
@@ -115,6 +117,13 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 			policy, outcome := robotsPolicy(f)
 			w.c.rules.set(it.Host, policy)
 			w.c.metrics.ObserveRobots(outcome)
+			if outcome == "unreachable" {
+				// Unreachable through every retry: the host is dead, not busy.
+				entry.Annotations = append(entry.Annotations, "host-given-up")
+				if err := w.giveUp(ctx, it.Host); err != nil {
+					return errors.Join(err, w.finish(ctx, it, entry, 0))
+				}
+			}
 			if err := w.c.queueSitemaps(ctx, it, policy.Sitemaps()); err != nil {
 				return err
 			}
@@ -132,6 +141,10 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 // robotsPolicy reads a finished robots.txt fetch, and names its outcome.
 func robotsPolicy(f fetched) (*robots.Policy, string) {
 	switch r := f.response; {
+	case capture.ErrorKind(f.err) == "blocked":
+		// A private address: every URL of the host meets the dial guard
+		// itself and is logged blocked, so robots.txt has nothing to add.
+		return robots.FromResponse(http.StatusNotFound, nil), "blocked"
 	case r == nil || f.record.RecordID == "":
 		return robots.Unreachable(), "unreachable"
 	case r.StatusCode >= 300 && r.StatusCode < 400:

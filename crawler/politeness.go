@@ -27,6 +27,7 @@ type hostRules struct {
 	policies map[string]*robots.Policy
 	fetched  map[string]time.Time // when each host's robots.txt was last read; zero while a refetch is queued
 	asked    map[string]bool      // hosts whose robots.txt this process queued
+	dead     map[string]bool      // hosts given up: their URLs are logged, not queued
 	spent    map[string]int
 }
 
@@ -35,6 +36,7 @@ func newHostRules(cfg config.Config, robotsTTL time.Duration) *hostRules {
 		robotsTTL:   robotsTTL,
 		fetched:     make(map[string]time.Time),
 		asked:       make(map[string]bool),
+		dead:        make(map[string]bool),
 		userAgent:   cfg.UserAgent,
 		mode:        cfg.Robots,
 		delay:       cfg.Delay,
@@ -59,6 +61,20 @@ func (r *hostRules) set(host string, p *robots.Policy) {
 	defer r.mu.Unlock()
 	r.policies[host] = p
 	r.fetched[host] = time.Now()
+}
+
+// giveUp marks host as dead for the rest of the crawl.
+func (r *hostRules) giveUp(host string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.dead[host] = true
+}
+
+// givenUp reports whether host was given up.
+func (r *hostRules) givenUp(host string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.dead[host]
 }
 
 // requestRobots reports, once per host and process, that its robots.txt

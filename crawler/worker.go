@@ -11,6 +11,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/discover"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/metrics"
 	"arkisto/warc"
@@ -41,12 +42,15 @@ func (c *Crawler) newWorker(id int) (*worker, error) {
 	w := &worker{c: c, id: id}
 	w.transport = capture.New(capture.Options{
 		MaxBodySize: c.cfg.MaxBodySize,
-		Timeout:     c.cfg.Timeout,
-		TLSConfig:   c.opts.TLSConfig,
-		DialContext: c.opts.DialContext,
-		Resolver:    c.opts.Resolver,
-		AllowDial:   c.dialGuard,
-		OnExchange:  func(ex *capture.Exchange) { w.exchange = ex },
+		// What the parsers read at most: a sitemap's 50 MB (plus one byte, so
+		// a bigger one is seen to be too big).
+		MaxDecodedSize: discover.DefaultMaxBytes + 1,
+		Timeout:        c.cfg.Timeout,
+		TLSConfig:      c.opts.TLSConfig,
+		DialContext:    c.opts.DialContext,
+		Resolver:       c.opts.Resolver,
+		AllowDial:      c.dialGuard,
+		OnExchange:     func(ex *capture.Exchange) { w.exchange = ex },
 	})
 	w.collector = colly.NewCollector(
 		colly.UserAgent(c.cfg.UserAgent),

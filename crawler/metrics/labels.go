@@ -27,7 +27,7 @@ var (
 
 	robotsOutcomes = []string{"fetched-2xx", "4xx-allow-all", "5xx-disallow", "unreachable", other}
 
-	refusalReasons = []string{"out-of-scope", "robots-denied", "trap", "unsupported-scheme", "malformed-url", "blocked", "max-depth", "too-many-redirects", "host-budget", other}
+	refusalReasons = []string{"out-of-scope", "robots-denied", "trap", "unsupported-scheme", "malformed-url", "blocked", "max-depth", "too-many-redirects", "host-budget", "host-given-up", other}
 )
 
 // bounded returns v if it is one of set, else "other".

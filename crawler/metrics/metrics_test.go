@@ -302,6 +302,7 @@ func TestRefused(t *testing.T) {
 # TYPE arkisto_urls_refused_total counter
 arkisto_urls_refused_total{reason="blocked"} 0
 arkisto_urls_refused_total{reason="host-budget"} 0
+arkisto_urls_refused_total{reason="host-given-up"} 0
 arkisto_urls_refused_total{reason="malformed-url"} 0
 arkisto_urls_refused_total{reason="max-depth"} 0
 arkisto_urls_refused_total{reason="other"} 1
