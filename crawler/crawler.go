@@ -314,6 +314,14 @@ func (c *Crawler) recover(ctx context.Context) error {
 				return fmt.Errorf("rebuild the index of a resumed crawl: %w", err)
 			}
 		}
+		// The index lines the dead process was collecting are in the rebuilt
+		// index now; its spill files are garbage.
+		spills, _ := filepath.Glob(filepath.Join(c.cfg.Output, stateDir, "arkisto-cdxj-*"))
+		for _, f := range spills {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("remove a dead crawl's index spill file: %w", err)
+			}
+		}
 	}
 	return c.recordStart(meta)
 }

@@ -89,6 +89,14 @@ func (r *hostRules) requestRobots(host string) bool {
 	return true
 }
 
+// current reports whether this process holds a robots.txt of host that
+// is not due for a refetch, so a duplicate robots.txt item can be dropped.
+func (r *hostRules) current(host string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.fetched[host].IsZero()
+}
+
 // stale reports, once per expiry, that host's robots.txt is older than the
 // cache allows (RFC 9309 suggests about a day) and must be fetched again.
 // The old rules hold until the new ones arrive.

@@ -96,6 +96,10 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 		return w.finish(ctx, it, logEntry{Status: statusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
 	}
 	if it.Priority == frontier.Prerequisite {
+		if w.c.rules.current(it.Host) {
+			// A second copy, queued again after a restart: already read.
+			return w.c.frontier.Done(ctx, it, time.Now())
+		}
 		return w.fetchRobots(ctx, it, u)
 	}
 	if !w.c.rules.spend(it.Host) {

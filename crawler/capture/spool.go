@@ -60,8 +60,13 @@ func (s *Spool) spill() error {
 	if err != nil {
 		return fmt.Errorf("create spool file: %w", err)
 	}
+	// Unlinked at once: the open file keeps its bytes, and a process killed
+	// with -9 leaves nothing behind in the temp folder.
+	if err := os.Remove(f.Name()); err != nil {
+		return errors.Join(fmt.Errorf("unlink spool file %q: %w", f.Name(), err), f.Close())
+	}
 	if _, err := f.Write(s.mem); err != nil {
-		return errors.Join(fmt.Errorf("write spool file %q: %w", f.Name(), err), f.Close(), os.Remove(f.Name()))
+		return errors.Join(fmt.Errorf("write spool file %q: %w", f.Name(), err), f.Close())
 	}
 	s.file = f
 	s.mem = nil
@@ -144,11 +149,8 @@ func (s *Spool) Close() error {
 	if s.file == nil {
 		return nil
 	}
-	name := s.file.Name()
-	cerr := s.file.Close()
-	rerr := os.Remove(name)
-	if cerr != nil || rerr != nil {
-		return fmt.Errorf("remove spool file %q: %w", name, errors.Join(cerr, rerr))
+	if err := s.file.Close(); err != nil {
+		return fmt.Errorf("close spool file %q: %w", s.file.Name(), err)
 	}
 	return nil
 }

@@ -73,13 +73,7 @@ func (c *collector) addFound(raw []byte, kind Kind, context string, fromDocument
 // Values that differ but resolve to the same URL are reported once per kind.
 func (c *collector) resolve(doc *url.URL, baseHref *string) []Link {
 	p := whatwg.NewParser(whatwg.WithPercentEncodeSinglePercentSign())
-	var docBase *whatwg.Url
-	if doc != nil {
-		// A document URL the browser rules reject leaves only absolute
-		// values resolvable; each relative one then reports why.
-		docBase, _ = p.Parse(doc.String())
-	}
-	fromDoc := newResolver(p, docBase)
+	fromDoc := newDocResolver(p, doc)
 	r := fromDoc
 	if baseHref != nil {
 		// A base that does not resolve to http(s) is ignored, as browsers

@@ -17,9 +17,11 @@ import (
 // only well-formed percent escapes and none of an encoded dot (WHATWG counts
 // %2e as a dot segment), a scheme only if it is lower-case http or https
 // followed by "//", and an authority, if any, that is a lower-case DNS name
-// with a letter in its last label, a path without empty segments (WHATWG rewrites numeric hosts as IPv4),
-// no xn-- label (WHATWG validates punycode), no user info, and a port, if
-// any, that is not the scheme's default. FuzzResolve checks the agreement.
+// whose last label starts with a letter (WHATWG rewrites numeric hosts as
+// IPv4) and that has no xn-- label (WHATWG validates punycode), or an IPv4
+// address in canonical dotted-decimal form; no user info, and a port, if
+// any, that is not the scheme's default; and a path without empty segments.
+// FuzzResolve checks the agreement.
 func fastResolve(base *url.URL, raw string) (u *url.URL, ok bool) {
 	if !plainURLBytes(raw) {
 		return nil, false
@@ -92,7 +94,8 @@ func plainURLBytes(raw string) bool {
 }
 
 // plainAuthority reports whether an authority is host[:port] with a
-// lower-case DNS name and a non-default port written without leading zeros.
+// lower-case DNS name or a canonical IPv4 address, and a non-default port
+// written without leading zeros.
 func plainAuthority(authority, scheme string) bool {
 	host, port, hasPort := strings.Cut(authority, ":")
 	if hasPort {
@@ -110,6 +113,9 @@ func plainAuthority(authority, scheme string) bool {
 			return false
 		}
 	}
+	if isCanonicalIPv4(host) {
+		return true
+	}
 	if host == "" {
 		return false
 	}
@@ -125,8 +131,32 @@ func plainAuthority(authority, scheme string) bool {
 		}
 	}
 	// WHATWG reads a host whose last label is a number, decimal or 0x hex,
-	// as an IPv4 address.
+	// as an IPv4 address. A label that starts with a letter is no number;
+	// "1a" is not either, but "20000000000000000000a" is taken for one (the
+	// parser sees the overflow before the letter).
 	last := labels[len(labels)-1]
-	return !strings.HasPrefix(last, "0x") &&
-		strings.IndexFunc(last, func(r rune) bool { return 'a' <= r && r <= 'z' }) >= 0
+	return 'a' <= last[0] && last[0] <= 'z'
+}
+
+// isCanonicalIPv4 reports whether host is four decimal numbers up to 255
+// without leading zeros: the only IPv4 form WHATWG prints back unchanged.
+func isCanonicalIPv4(host string) bool {
+	parts := 0
+	for part := range strings.SplitSeq(host, ".") {
+		parts++
+		if part == "" || len(part) > 3 || len(part) > 1 && part[0] == '0' {
+			return false
+		}
+		n := 0
+		for i := 0; i < len(part); i++ {
+			if !isDigit(part[i]) {
+				return false
+			}
+			n = n*10 + int(part[i]-'0')
+		}
+		if n > 255 {
+			return false
+		}
+	}
+	return parts == 4
 }

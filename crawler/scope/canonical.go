@@ -43,7 +43,33 @@ func newParser() whatwg.Parser {
 // user info, dot segments resolved, percent-encoding normalized (unreserved
 // characters decoded, hex digits upper-case, characters outside RFC 3986
 // encoded), the query kept in order minus empty pairs and session ids.
+//
+// Without a base, absolute URLs as net/url prints them take a fast path
+// that gives the same result (see canonicalFast).
 func Canonicalize(raw string, base *url.URL) (*url.URL, error) {
+	var canonical string
+	ok := false
+	if base == nil {
+		canonical, ok = canonicalFast(raw)
+	}
+	if !ok {
+		var err error
+		if canonical, err = canonicalWHATWG(raw, base); err != nil {
+			return nil, err
+		}
+	}
+	u, err := url.Parse(canonical)
+	if err != nil {
+		// The WHATWG parser accepts hosts net/url refuses (such as "a{b}");
+		// no DNS name looks like that, so the link is dropped.
+		return nil, fmt.Errorf("canonicalize %q: %w", raw, err)
+	}
+	return u, nil
+}
+
+// canonicalWHATWG is Canonicalize's general path: it parses raw as a
+// browser would and normalizes the result into the canonical string.
+func canonicalWHATWG(raw string, base *url.URL) (string, error) {
 	p := newParser()
 	var (
 		w   *whatwg.Url
@@ -55,20 +81,20 @@ func Canonicalize(raw string, base *url.URL) (*url.URL, error) {
 		w, err = p.Parse(raw)
 	}
 	if whatwgerrors.Type(err) == whatwgerrors.HostMissing {
-		return nil, fmt.Errorf("canonicalize %q: %w", raw, ErrEmptyHost)
+		return "", fmt.Errorf("canonicalize %q: %w", raw, ErrEmptyHost)
 	}
 	if err != nil && base != nil {
-		return nil, fmt.Errorf("parse url %q relative to %q: %w", raw, base, err)
+		return "", fmt.Errorf("parse url %q relative to %q: %w", raw, base, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("parse url %q: %w", raw, err)
+		return "", fmt.Errorf("parse url %q: %w", raw, err)
 	}
 	scheme := w.Scheme()
 	if scheme != "http" && scheme != "https" {
-		return nil, fmt.Errorf("canonicalize %q: %w %q", raw, ErrUnsupportedScheme, scheme)
+		return "", fmt.Errorf("canonicalize %q: %w %q", raw, ErrUnsupportedScheme, scheme)
 	}
 	if w.Hostname() == "" {
-		return nil, fmt.Errorf("canonicalize %q: %w", raw, ErrEmptyHost)
+		return "", fmt.Errorf("canonicalize %q: %w", raw, ErrEmptyHost)
 	}
 	var b strings.Builder
 	b.WriteString(scheme)
@@ -79,13 +105,7 @@ func Canonicalize(raw string, base *url.URL) (*url.URL, error) {
 		b.WriteByte('?')
 		b.WriteString(q)
 	}
-	u, err := url.Parse(b.String())
-	if err != nil {
-		// The WHATWG parser accepts hosts net/url refuses (such as "a{b}");
-		// no DNS name looks like that, so the link is dropped.
-		return nil, fmt.Errorf("canonicalize %q: %w", raw, err)
-	}
-	return u, nil
+	return b.String(), nil
 }
 
 // Key is the seen-set key of a URL returned by Canonicalize.

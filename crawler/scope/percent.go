@@ -12,6 +12,9 @@ const upperHex = "0123456789ABCDEF"
 // Encoding the leftovers ('|', '^', '[' ...) also keeps net/url from
 // re-escaping the whole path, which would decode %2F on the way.
 func normalizePercent(s string, query bool) string {
+	if isNormalPercent(s, query) {
+		return s // most paths and queries: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -37,6 +40,28 @@ func normalizePercent(s string, query bool) string {
 		b.WriteByte(upperHex[c&15])
 	}
 	return b.String()
+}
+
+// isNormalPercent reports whether normalizePercent would return s as it is.
+func isNormalPercent(s string, query bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' {
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+			d := unhex(s[i+1])<<4 | unhex(s[i+2])
+			if isUnreserved(d) || upperHex[d>>4] != s[i+1] || upperHex[d&15] != s[i+2] {
+				return false
+			}
+			i += 2
+			continue
+		}
+		if !isUnreserved(c) && !isSubDelim(c) && c != ':' && c != '@' && c != '/' && (!query || c != '?') {
+			return false
+		}
+	}
+	return true
 }
 
 func isUnreserved(c byte) bool {
