@@ -42,8 +42,12 @@ func TestSpool(t *testing.T) {
 			if err := s.write([]byte("after seal")); err != nil {
 				t.Fatalf("write after seal: %v", err)
 			}
-			if files := dirEntries(t, dir); (len(files) == 1) != tc.wantSpill || len(files) > 1 {
-				t.Errorf("spool dir holds %v, want a file: %v", files, tc.wantSpill)
+			if (s.file != nil) != tc.wantSpill {
+				t.Errorf("spilled to a file: %v, want %v", s.file != nil, tc.wantSpill)
+			}
+			// A spill file is unlinked as soon as it is made.
+			if files := dirEntries(t, dir); len(files) != 0 {
+				t.Errorf("spool dir holds %v, want nothing", files)
 			}
 			if s.Size() != int64(len(want)) {
 				t.Errorf("Size %d, want %d", s.Size(), len(want))
@@ -102,8 +106,11 @@ func TestSpillsLargeBodyToDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex := got.only(t)
-	if files := dirEntries(t, dir); len(files) != 1 {
-		t.Fatalf("spool dir holds %v, want one file", files)
+	if ex.Response.file == nil {
+		t.Fatal("a body over MemoryLimit stayed in memory")
+	}
+	if files := dirEntries(t, dir); len(files) != 0 {
+		t.Fatalf("spool dir holds %v, want nothing: the spill file is unlinked at once", files)
 	}
 	if body := recordedBody(t, ex); body != payload {
 		t.Errorf("recorded body has %d bytes, want %d", len(body), len(payload))
