@@ -115,3 +115,10 @@ func receive(t *testing.T, ch <-chan result) result {
 		return result{}
 	}
 }
+
+const (
+	hostA = "https://a.example:443"
+	hostB = "https://b.example:443"
+)
+
+var _ frontier.Frontier = (*frontier.Memory)(nil)
