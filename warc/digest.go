@@ -31,9 +31,9 @@ type messageFacts struct {
 // net/http parses the same bytes to find the entity body. method must be the
 // request's method: a HEAD response has headers that announce a body it does
 // not carry.
-func scanResponse(b Block, method string) (messageFacts, error) {
+func scanResponse(b Block, method string, buf []byte) (messageFacts, error) {
 	facts := messageFacts{method: method}
-	err := scanMessage(b, &facts, func(br *bufio.Reader, pos func() int64) (io.Reader, error) {
+	err := scanMessage(b, &facts, buf, func(br *bufio.Reader, pos func() int64) (io.Reader, error) {
 		resp, start, err := readFinalResponse(br, method, pos)
 		if err != nil {
 			return nil, err
@@ -48,9 +48,9 @@ func scanResponse(b Block, method string) (messageFacts, error) {
 
 // scanRequest is scanResponse for the request side. A request without a
 // body (every GET) gets no payload digest, as in Heritrix's request records.
-func scanRequest(b Block) (messageFacts, error) {
+func scanRequest(b Block, buf []byte) (messageFacts, error) {
 	var facts messageFacts
-	err := scanMessage(b, &facts, func(br *bufio.Reader, _ func() int64) (io.Reader, error) {
+	err := scanMessage(b, &facts, buf, func(br *bufio.Reader, _ func() int64) (io.Reader, error) {
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			return nil, err
@@ -70,20 +70,22 @@ func scanRequest(b Block) (messageFacts, error) {
 
 // scanMessage streams b through a SHA-1 for the block digest and hands the
 // same bytes to parse, which returns the entity body to hash as the payload
-// (nil for none); pos tells parse the offset in b of the next byte it would
-// read. A block that does not parse as HTTP still gets its block digest: it
-// is archived as received. Only a failure to read b is an error.
-func scanMessage(b Block, facts *messageFacts, parse func(br *bufio.Reader, pos func() int64) (io.Reader, error)) error {
+// (nil for none), copied through buf; pos tells parse the offset in b of the
+// next byte it would read. A block that does not parse as HTTP still gets its
+// block digest: it is archived as received. Only a failure to read b is an
+// error.
+func scanMessage(b Block, facts *messageFacts, buf []byte, parse func(br *bufio.Reader, pos func() int64) (io.Reader, error)) error {
 	src := &stickyErrReader{r: io.NewSectionReader(b, 0, b.Size())}
 	blockHash := sha1.New()
-	// A request needs a few hundred bytes of buffer, a page up to 64 KiB;
-	// textproto copes with header lines longer than the buffer.
-	br := bufio.NewReaderSize(io.TeeReader(src, blockHash), int(min(max(b.Size(), 4<<10), 64<<10)))
+	// The buffer only has to hold what net/http peeks at: textproto copes
+	// with header lines longer than it, and the body bypasses it in reads
+	// of buf's size. A larger one would be allocated for nothing.
+	br := bufio.NewReaderSize(io.TeeReader(src, blockHash), int(min(max(b.Size(), 16), 4<<10)))
 
 	body, perr := parse(br, func() int64 { return src.n - int64(br.Buffered()) })
 	if perr == nil && body != nil {
 		payloadHash := sha1.New()
-		n, err := io.Copy(payloadHash, body)
+		n, err := io.CopyBuffer(payloadHash, body, buf)
 		// A body cut short by a size or time limit or a disconnect still
 		// has a payload: the bytes that arrived, as Heritrix digests them.
 		// Broken chunk framing has no defined payload, so it gets none.

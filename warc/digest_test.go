@@ -49,7 +49,7 @@ func TestScanResponse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			facts, err := scanResponse(bytes.NewReader([]byte(tc.block)), tc.method)
+			facts, err := scanResponse(bytes.NewReader([]byte(tc.block)), tc.method, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +83,7 @@ func TestScanRequest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			facts, err := scanRequest(bytes.NewReader([]byte(tc.block)))
+			facts, err := scanRequest(bytes.NewReader([]byte(tc.block)), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func TestScanRequest(t *testing.T) {
 func TestScanResponseReadError(t *testing.T) {
 	block := []byte("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + string(make([]byte, 100000)))
 	fb := &failingBlock{Reader: bytes.NewReader(block), failAfter: 70000, passes: 1}
-	if _, err := scanResponse(fb, "GET"); !errors.Is(err, errDiskRead) {
+	if _, err := scanResponse(fb, "GET", nil); !errors.Is(err, errDiskRead) {
 		t.Errorf("error %v, want errDiskRead", err)
 	}
 }
@@ -118,7 +118,7 @@ func FuzzScanResponse(f *testing.F) {
 		if head {
 			method = "HEAD"
 		}
-		facts, err := scanResponse(bytes.NewReader(block), method)
+		facts, err := scanResponse(bytes.NewReader(block), method, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

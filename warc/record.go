@@ -69,7 +69,10 @@ func Prepare(ex Exchange) (*Prepared, error) {
 	if err := checkExchange(ex); err != nil {
 		return nil, err
 	}
-	reqFacts, err := scanRequest(bytes.NewReader(ex.Request))
+	// One copy buffer serves both messages: io.Copy would allocate 32 KiB
+	// for each, mostly to hash a few KiB.
+	buf := make([]byte, min(max(ex.Response.Size(), int64(len(ex.Request)), 512), copyBufferSize))
+	reqFacts, err := scanRequest(bytes.NewReader(ex.Request), buf)
 	if err != nil {
 		return nil, fmt.Errorf("digest request of %s: %w", ex.TargetURI, err)
 	}
@@ -77,7 +80,7 @@ func Prepare(ex Exchange) (*Prepared, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
-	respFacts, err := scanResponse(ex.Response, method)
+	respFacts, err := scanResponse(ex.Response, method, buf)
 	if err != nil {
 		return nil, fmt.Errorf("digest response of %s: %w", ex.TargetURI, err)
 	}
@@ -259,25 +262,38 @@ func checkInfo(info Info) error {
 	return nil
 }
 
+// copyBufferSize is the largest buffer a block is copied or hashed through,
+// io.Copy's own size.
+const copyBufferSize = 32 << 10
+
 // writeRecord renders r after the warcinfoID of its file ("" for the
-// warcinfo itself). It copies the block byte for byte and fails if the block
-// yields fewer or more bytes than its Size, as Content-Length promised.
-func writeRecord(w io.Writer, version, warcinfoID string, r *pendingRecord) error {
+// warcinfo itself). It copies the block byte for byte through buf and fails
+// if the block yields fewer or more bytes than its Size, as Content-Length
+// promised.
+func writeRecord(w io.Writer, version, warcinfoID string, r *pendingRecord, buf []byte) error {
 	size := r.block.Size()
 	var head strings.Builder
-	head.WriteString("WARC/" + version + "\r\n")
+	headSize := 160 + len(warcinfoID) + len(r.contentType) // the fixed lines, generously
 	for _, f := range r.fields {
-		head.WriteString(f.name + ": " + f.value + "\r\n")
+		headSize += len(f.name) + len(f.value) + 4
+	}
+	head.Grow(headSize)
+	for _, s := range [...]string{"WARC/", version, "\r\n"} {
+		head.WriteString(s)
+	}
+	for _, f := range r.fields {
+		writeField(&head, f.name, f.value)
 	}
 	if warcinfoID != "" {
-		head.WriteString(gowarc.WarcWarcinfoID + ": " + warcinfoID + "\r\n")
+		writeField(&head, gowarc.WarcWarcinfoID, warcinfoID)
 	}
-	head.WriteString(gowarc.ContentType + ": " + r.contentType + "\r\n")
-	head.WriteString(gowarc.ContentLength + ": " + strconv.FormatInt(size, 10) + "\r\n\r\n")
+	writeField(&head, gowarc.ContentType, r.contentType)
+	writeField(&head, gowarc.ContentLength, strconv.FormatInt(size, 10))
+	head.WriteString("\r\n")
 	if _, err := io.WriteString(w, head.String()); err != nil {
 		return err
 	}
-	n, err := io.Copy(w, io.NewSectionReader(r.block, 0, size))
+	n, err := io.CopyBuffer(w, io.NewSectionReader(r.block, 0, size), buf)
 	if err != nil {
 		return err
 	}
@@ -286,6 +302,14 @@ func writeRecord(w io.Writer, version, warcinfoID string, r *pendingRecord) erro
 	}
 	_, err = io.WriteString(w, "\r\n\r\n")
 	return err
+}
+
+// writeField appends one "Name: value" header line.
+func writeField(b *strings.Builder, name, value string) {
+	b.WriteString(name)
+	b.WriteString(": ")
+	b.WriteString(value)
+	b.WriteString("\r\n")
 }
 
 func newRecordIDPair() (string, string, error) {

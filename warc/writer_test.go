@@ -432,6 +432,8 @@ func TestNewWriterRejects(t *testing.T) {
 		{name: "version", opts: Options{Version: "2.0"}},
 		{name: "negative max size", opts: Options{MaxSize: -1}},
 		{name: "prefix with separator", opts: Options{Prefix: "a/b"}},
+		{name: "gzip level above 9", opts: Options{GzipLevel: 10}},
+		{name: "negative gzip level", opts: Options{GzipLevel: -1}},
 		{name: "line break in info", opts: Options{Info: Info{Operator: "me\r\nWARC-Type: x"}}},
 	}
 	for _, tc := range tests {
@@ -441,6 +443,38 @@ func TestNewWriterRejects(t *testing.T) {
 				t.Error("NewWriter accepted bad options")
 			}
 		})
+	}
+}
+
+// TestWriterGzipLevels writes the same exchanges at every level: the
+// records read back the same, one gzip member each, and a higher level
+// never takes more bytes on disk than level 1 does.
+func TestWriterGzipLevels(t *testing.T) {
+	s := newCaptureServer(t)
+	sizes := map[int]int64{}
+	for _, level := range []int{1, 3, 6, 9} {
+		t.Run(fmt.Sprint("level ", level), func(t *testing.T) {
+			for _, tc := range exchangeCases(t, s) {
+				dir := t.TempDir()
+				w := newTestWriter(t, Options{Dir: dir, GzipLevel: level, Info: Info{Software: "arkisto-test", JobName: "job"}})
+				resp, req, err := w.WriteExchange(tc.ex)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				files := warcFiles(t, dir)
+				if len(files) != 1 {
+					t.Fatalf("files %v, want one", files)
+				}
+				checkExchangeFile(t, files[0], "1.1", tc, resp, req)
+				sizes[level] += resp.Length + req.Length
+			}
+		})
+	}
+	if sizes[9] > sizes[1] {
+		t.Errorf("level 9 wrote %d bytes, level 1 %d", sizes[9], sizes[1])
 	}
 }
 

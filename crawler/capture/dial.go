@@ -10,38 +10,13 @@ import (
 	"time"
 )
 
-// recordingConn tees every byte written into the request record and every
-// byte read into the response spool. Over TLS it wraps the *tls.Conn, so
-// both hold plaintext HTTP.
-type recordingConn struct {
-	net.Conn
-	rec *recorder
-}
-
-func (c *recordingConn) Write(p []byte) (int, error) {
-	return c.rec.write(c.Conn, p)
-}
-
-func (c *recordingConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n > 0 {
-		if rerr := c.rec.read(p[:n]); rerr != nil {
-			// Bytes we cannot record would make a false archive: fail the
-			// exchange instead.
-			return n, rerr
-		}
-	}
-	return n, err
-}
-
 // dialPlain is the http.Transport's DialContext.
 func (t *Transport) dialPlain(ctx context.Context, network, addr string) (net.Conn, error) {
-	rec, conn, err := t.connect(ctx, network, addr)
+	_, conn, err := t.connect(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
-	rec.dialed(conn, remoteIP(conn))
-	return &recordingConn{Conn: conn, rec: rec}, nil
+	return &recordingConn{Conn: conn, ip: remoteIP(conn)}, nil
 }
 
 // dialTLS is the http.Transport's DialTLSContext. It does the handshake
@@ -69,11 +44,12 @@ func (t *Transport) dialTLS(ctx context.Context, network, addr string) (net.Conn
 	if err := tc.HandshakeContext(hctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("tls handshake with %s: %w: %w", addr, ErrTLSHandshake, err), conn.Close())
 	}
-	rec.dialed(tc, remoteIP(conn))
-	return &recordingConn{Conn: tc, rec: rec}, nil
+	return &recordingConn{Conn: tc, ip: remoteIP(conn)}, nil
 }
 
-// connect opens the TCP connection of one exchange.
+// connect opens a TCP connection for the exchange whose request asked for
+// it. net/http may hand the connection to another exchange of the same host
+// instead; whichever it serves is attached when net/http hands it out.
 func (t *Transport) connect(ctx context.Context, network, addr string) (*recorder, net.Conn, error) {
 	rec := recorderFrom(ctx)
 	if rec == nil {
@@ -101,7 +77,9 @@ func (t *Transport) connect(ctx context.Context, network, addr string) (*recorde
 	}
 	if !rec.deadline.IsZero() {
 		// Body reads happen outside any net/http timer: the connection
-		// deadline is what cuts a stalling server at Timeout.
+		// deadline is what cuts a stalling server at Timeout. It bounds the
+		// TLS handshake too; attach sets the deadline of the exchange the
+		// connection ends up serving.
 		if err := conn.SetDeadline(rec.deadline); err != nil {
 			return nil, nil, errors.Join(fmt.Errorf("set deadline on connection to %s: %w", addr, err), conn.Close())
 		}

@@ -7,9 +7,11 @@
 // plaintext even over TLS. When the caller is done with a response body the
 // transport hands one Exchange to Options.OnExchange.
 //
-// The transport speaks HTTP/1.1 only, never follows redirects and never
-// reuses a connection, so that one connection holds one exchange and the
-// recorded bytes need no splitting. The record keeps a body's content
+// The transport speaks HTTP/1.1 only and never follows redirects. By
+// default it never reuses a connection, so that one connection holds one
+// exchange; with Options.KeepAlive a connection carries one exchange after
+// the other, never two at once, and each exchange records the bytes of its
+// turn. The record keeps a body's content
 // coding; the caller gets gzip and deflate bodies decoded, up to
 // Options.MaxDecodedSize.
 //

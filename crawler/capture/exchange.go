@@ -67,8 +67,7 @@ type recorder struct {
 
 	mu      sync.Mutex
 	request bytes.Buffer
-	conn    net.Conn
-	ip      string
+	conn    *recordingConn // the connection the exchange went out on; nil until attached
 	sealed  bool
 }
 
@@ -97,23 +96,39 @@ func (r *recorder) read(p []byte) error {
 	return nil
 }
 
-// dialed notes the connection of the exchange and the IP it reached.
-func (r *recorder) dialed(conn net.Conn, ip string) {
+// attach makes conn the exchange's connection when net/http hands it out:
+// a new one, an idle one an earlier exchange left, or the next one when a
+// request on a reused connection failed before any answer and net/http
+// sends it again. Only the bytes of that last connection are the
+// exchange's: what a failed attempt recorded is dropped.
+func (r *recorder) attach(conn *recordingConn) error {
+	r.writing.Lock()
+	defer r.writing.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.sealed {
-		r.conn, r.ip = conn, ip
+	if r.sealed {
+		return nil
 	}
+	if r.conn != nil && r.conn != conn {
+		r.conn.release(r)
+	}
+	r.conn = conn
+	r.request.Reset()
+	if err := r.response.reset(); err != nil {
+		return fmt.Errorf("%w: %w", errRecording, err)
+	}
+	return conn.serve(r)
 }
 
-// seal ends the connection, stops recording and returns what was
-// recorded. Closing first unblocks a write in flight and stops late reads;
-// net/http closing it again later is harmless.
-func (r *recorder) seal() (request []byte, ip string) {
+// seal stops recording and returns what was recorded. Unless the exchange
+// ended cleanly on a connection kept for reuse, it closes the connection
+// first, which unblocks a write in flight and stops late reads; net/http
+// closing it again later is harmless.
+func (r *recorder) seal(keepConn bool) (request []byte, ip string) {
 	r.mu.Lock()
 	conn := r.conn
 	r.mu.Unlock()
-	if conn != nil {
+	if conn != nil && !keepConn {
 		_ = conn.Close() // the exchange is over; its errors are in Err already
 	}
 	r.writing.Lock()
@@ -122,7 +137,13 @@ func (r *recorder) seal() (request []byte, ip string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sealed = true
-	return bytes.Clone(r.request.Bytes()), r.ip
+	if conn == nil {
+		return bytes.Clone(r.request.Bytes()), ""
+	}
+	if keepConn {
+		conn.release(r)
+	}
+	return bytes.Clone(r.request.Bytes()), conn.ip
 }
 
 // outcome is how an exchange ended.
@@ -138,6 +159,7 @@ type outcome struct {
 type exchange struct {
 	req        *http.Request
 	start      time.Time
+	keepConn   bool // keep-alive is on: a clean end leaves the connection to net/http
 	rec        *recorder
 	cancel     context.CancelFunc // releases the exchange's context
 	onExchange func(*Exchange)
@@ -148,7 +170,7 @@ type exchange struct {
 func (x *exchange) finish(o outcome) {
 	x.once.Do(func() {
 		x.cancel()
-		raw, ip := x.rec.seal()
+		raw, ip := x.rec.seal(x.keepConn && o.err == nil && o.truncated == "")
 		if len(raw) == 0 || x.onExchange == nil {
 			// Nothing was sent, so there is nothing to archive.
 			_ = x.rec.response.Close()

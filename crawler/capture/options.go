@@ -60,6 +60,13 @@ type Options struct {
 	// MemoryLimit is how many response bytes stay in memory before the
 	// spool spills to a file (default 1 MiB).
 	MemoryLimit int64
+	// KeepAlive lets an exchange reuse the idle connection an earlier one
+	// to the same host left, which saves a TCP connect, and over TLS a
+	// handshake, per request. Every Exchange still holds exactly its own
+	// bytes. A connection is closed after an exchange that failed or was
+	// cut. Off by default: a new connection per exchange, sending
+	// "Connection: close".
+	KeepAlive bool
 	// OnExchange is called exactly once for every exchange whose request
 	// bytes were written, when its body is closed, read to the end or fails,
 	// or when RoundTrip fails. It owns Exchange.Response and must Close it.
@@ -74,6 +81,12 @@ const (
 	defaultMaxHeaderBytes        = 1 << 20
 	defaultMemoryLimit           = 1 << 20
 	defaultMaxDecodedSize        = 100 << 20
+
+	// With KeepAlive, idle connections are closed after idleConnTimeout
+	// and at most maxIdleConns are kept: a crawl meets many hosts, and a
+	// host is asked again only after its politeness delay.
+	idleConnTimeout = 30 * time.Second
+	maxIdleConns    = 16
 )
 
 func (o Options) withDefaults() Options {

@@ -73,6 +73,29 @@ func (s *Spool) spill() error {
 	return nil
 }
 
+// reset drops everything recorded, for a request net/http sends again on
+// another connection.
+func (s *Spool) reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sealed || s.closed {
+		return nil
+	}
+	s.mem = s.mem[:0]
+	s.size = 0
+	if s.file == nil {
+		return nil
+	}
+	// The file was unlinked when it was made: closing it frees it.
+	name := s.file.Name()
+	err := s.file.Close()
+	s.file = nil
+	if err != nil {
+		return fmt.Errorf("close spool file %q: %w", name, err)
+	}
+	return nil
+}
+
 func (s *Spool) seal() {
 	s.mu.Lock()
 	s.sealed = true

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"time"
 )
 
@@ -31,12 +32,14 @@ func New(opts Options) *Transport {
 		TLSNextProto:      map[string]func(string, *tls.Conn) http.RoundTripper{},
 		Protocols:         protocols,
 		ForceAttemptHTTP2: false,
-		// Without keep-alive one connection carries exactly one exchange, so
-		// the bytes recorded on it need no splitting between requests and a
-		// failed request is never retried on a second connection. Heritrix
-		// and internetarchive/gowarc record the same way; politeness delays
-		// between requests to a host make reuse rare anyway.
-		DisableKeepAlives: true,
+		// Without keep-alive one connection carries exactly one exchange, as
+		// Heritrix and internetarchive/gowarc record. With it, each exchange
+		// is attached to the connection net/http hands out (see
+		// recordingConn), and a request net/http retries on a new connection
+		// keeps only that connection's bytes.
+		DisableKeepAlives: !t.opts.KeepAlive,
+		MaxIdleConns:      maxIdleConns,
+		IdleConnTimeout:   idleConnTimeout,
 		// The caller asks for gzip itself and RoundTrip decodes it, bounded
 		// by MaxDecodedSize; the record keeps the encoded bytes.
 		DisableCompression:     true,
@@ -47,7 +50,7 @@ func New(opts Options) *Transport {
 	return t
 }
 
-// RoundTrip sends req on a new recorded connection and returns the response
+// RoundTrip sends req on a recorded connection and returns the response
 // with its status, whatever it is: redirects are left to the caller. The
 // exchange is reported to OnExchange once the returned body is closed or
 // fails, or at once if RoundTrip fails after writing the request.
@@ -63,8 +66,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ctx, cancel = context.WithCancel(req.Context())
 	}
 	rec := &recorder{deadline: deadline, response: newSpool(t.opts.SpoolDir, t.opts.MemoryLimit)}
-	x := &exchange{req: req, start: start, rec: rec, cancel: cancel, onExchange: t.opts.OnExchange}
+	x := &exchange{req: req, start: start, keepConn: t.opts.KeepAlive, rec: rec, cancel: cancel, onExchange: t.opts.OnExchange}
 
+	// net/http tells which connection carries the request before it writes
+	// a byte of it; the dial reads the recorder for its deadline.
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		if conn, ok := info.Conn.(*recordingConn); ok {
+			if err := rec.attach(conn); err != nil {
+				// Unrecorded bytes would make a false archive: the write
+				// on the closed connection fails the request instead.
+				_ = conn.Close()
+			}
+		}
+	}})
 	resp, err := t.inner.RoundTrip(req.WithContext(context.WithValue(ctx, recorderKey{}, rec)))
 	if err != nil {
 		err = t.explain(err, rec)
