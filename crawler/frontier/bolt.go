@@ -21,10 +21,11 @@ import (
 //   - Done returns once its delete is committed. Its commit also carries
 //     every Push and Mark accepted before it, so a URL found on a page is
 //     on disk before that page can be recorded done.
-//   - Push and Mark are only queued for the next commit (Done, Next,
-//     Close, SetMeta, or flushWrites of them), so discovery costs no fsync
-//     of its own. A crash loses only pushes whose parent is not done yet,
-//     and the parent, fetched again, finds them again.
+//   - Push, Retry and Mark are only queued for the next commit (by Done,
+//     DropHost, SetMeta, Close, a Next that needs them, or flushWrites of
+//     them), so discovery costs no fsync of its own. A crash loses only
+//     pushes whose parent is not done yet, and the parent, fetched again,
+//     finds them again.
 //
 // Commits are fsynced. Concurrent Done calls share one commit, so the
 // fsync cost is spread over the workers (see flushLocked).
