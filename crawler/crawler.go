@@ -105,7 +105,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		}
 	}
 	rules := scope.Rules{
-		Mode:         scope.Mode(cfg.Scope),
+		Mode:         cfg.Scope,
 		MaxURLLength: cfg.MaxURLLength, MaxPathDepth: cfg.MaxPathDepth, MaxQueryParams: cfg.MaxQueryParams,
 	}
 	if rules.Include, err = compileAll("include", cfg.Include); err != nil {
@@ -257,7 +257,7 @@ func (c *Crawler) open(ctx context.Context) error {
 			Software:     "arkisto/" + config.Version,
 			Hostname:     hostname,
 			Operator:     c.cfg.Operator,
-			RobotsPolicy: "obey",
+			RobotsPolicy: string(c.cfg.Robots),
 			UserAgent:    c.cfg.UserAgent,
 			JobName:      c.cfg.Job,
 		},
@@ -274,7 +274,7 @@ func (c *Crawler) open(ctx context.Context) error {
 	if c.crawlLog, err = openCrawlLog(filepath.Join(c.cfg.Output, logsDir, "crawl.log")); err != nil {
 		return errors.Join(err, w.Close(), c.index.Close())
 	}
-	if c.cfg.Dedup == "digest" {
+	if c.cfg.Dedup == config.DedupDigest {
 		path := c.cfg.DedupDB
 		if path == "" {
 			path = filepath.Join(c.cfg.Output, stateDir, "dedup.db")
