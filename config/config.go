@@ -32,13 +32,14 @@ const DefaultMetricsAddr = "127.0.0.1:9791"
 // Config is everything one crawl job runs with. Field names are the YAML keys.
 //
 // The fields tagged crawl:"defines" decide which URLs belong to the crawl
-// and where they go: a resumed crawl must keep them (see Differences). The
-// others only change how fast or how loud it runs.
+// and how its records are named and stored: a resumed crawl must keep them
+// (see Differences). The others only change how fast or how loud it runs,
+// or, for output, say where it is.
 type Config struct {
 	Seeds     []string `yaml:"seeds" crawl:"defines"`
 	SeedsFile string   `yaml:"seeds_file"` // its seeds are in Seeds once Finish ran
 	Job       string   `yaml:"job" crawl:"defines"`
-	Output    string   `yaml:"output" crawl:"defines"`
+	Output    string   `yaml:"output"` // where the crawl is, however it is spelled
 
 	Scope    ScopeMode `yaml:"scope" crawl:"defines"`
 	Include  []string  `yaml:"include" crawl:"defines"`

@@ -8,9 +8,10 @@ import (
 )
 
 // The settings a resumed crawl must keep: those that choose its URLs and
-// where they go. Speed, limits and logging may change between runs.
+// name and store its records. Speed, limits and logging may change between
+// runs; the output folder is where the crawl is found, however it is spelled.
 func TestDefiningSettings(t *testing.T) {
-	want := []string{"seeds", "job", "output", "scope", "include", "exclude", "max_depth",
+	want := []string{"seeds", "job", "scope", "include", "exclude", "max_depth",
 		"robots", "dedup", "warc_prefix", "warc_version", "sitemaps", "feeds", "since"}
 	if got := DefiningSettings(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefiningSettings() = %v, want %v", got, want)
@@ -29,6 +30,7 @@ func TestDifferences(t *testing.T) {
 		{"same", func(*Config) {}, nil},
 		{"speed and logging may change", func(c *Config) {
 			c.Delay, c.Workers, c.MaxPages, c.MetricsAddr, c.Operator = time.Minute, 1, 5, "", "someone"
+			c.Output = "collections/news/"
 		}, nil},
 		{"an empty list equals none", func(c *Config) { c.Include = []string{} }, nil},
 		{"scope", func(c *Config) { c.Scope = ScopeHost }, []string{"scope: host, was domain"}},

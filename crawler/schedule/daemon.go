@@ -68,7 +68,7 @@ func Run(ctx context.Context, cfg config.ServeConfig, opts Options) error {
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
-	m, err := metrics.NewDaemon(opts.Registry)
+	m, err := metrics.NewDaemon(opts.Registry, endings())
 	if err != nil {
 		return err
 	}

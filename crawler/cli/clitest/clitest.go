@@ -1,0 +1,80 @@
+// Package clitest holds what the command line's tests share, in-process
+// (crawler/cli) and against the built binary (the top-level main_test.go
+// and crash_test.go): reading a collection's WARC files back with two
+// readers. Only tests import it.
+package clitest
+
+import (
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nlnwa/gowarc/v3"
+
+	"arkisto/warc"
+)
+
+// CheckArchive asserts that no WARC file was left open and that every
+// record reads back, with our validator and with gowarc; it returns the
+// response records by target URI, as gowarc read them.
+func CheckArchive(t testing.TB, archive string) map[string]gowarc.WarcFields {
+	t.Helper()
+	if open, _ := filepath.Glob(filepath.Join(archive, "*.open")); len(open) > 0 {
+		t.Errorf("files left open: %v", open)
+	}
+	sum, err := warc.ValidatePaths(t.Context(), []string{archive}, warc.ValidateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.OK() {
+		t.Errorf("validator found %d problems: %+v", sum.Problems, sum.Reports)
+	}
+	files, _ := filepath.Glob(filepath.Join(archive, "*.warc.gz"))
+	responses := map[string]gowarc.WarcFields{}
+	count := 0
+	for _, f := range files {
+		count += readWithGowarc(t, f, responses)
+	}
+	if count != sum.Records || count == 0 {
+		t.Errorf("gowarc read %d records, the validator %d", count, sum.Records)
+	}
+	return responses
+}
+
+// readWithGowarc reads one file with gowarc. gowarc hashes chunked payloads
+// with their framing (DESIGN.md), so a payload digest complaint is the only
+// one accepted.
+func readWithGowarc(t testing.TB, path string, responses map[string]gowarc.WarcFields) int {
+	t.Helper()
+	wf, err := gowarc.NewWarcFileReader(path, 0)
+	if err != nil {
+		t.Fatalf("gowarc open %s: %v", path, err)
+	}
+	defer wf.Close()
+	n := 0
+	for rec, err := range wf.Records() {
+		if err != nil {
+			t.Fatalf("gowarc read %s: %v", path, err)
+		}
+		raw, err := rec.WarcRecord.Block().RawBytes()
+		if err == nil {
+			_, err = io.Copy(io.Discard, raw)
+		}
+		if err != nil {
+			t.Fatalf("gowarc block in %s: %v", path, err)
+		}
+		for _, v := range rec.Validation {
+			if !strings.Contains(v.Error(), "payload") {
+				t.Errorf("gowarc %s: %v", path, v)
+			}
+		}
+		h := rec.WarcRecord.WarcHeader()
+		if rec.WarcRecord.Type() == gowarc.Response {
+			responses[h.Get(gowarc.WarcTargetURI)] = *h
+		}
+		rec.Close()
+		n++
+	}
+	return n
+}
