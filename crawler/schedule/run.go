@@ -16,15 +16,13 @@ import (
 	"arkisto/crawler/frontier"
 )
 
-var (
-	errPaused = errors.New("job is paused")
-	// errTimedOut is the cause of a run's context when max_duration ends it.
-	errTimedOut = errors.New("max_duration reached")
-)
+// errTimedOut is the cause of a run's context when max_duration ends it.
+var errTimedOut = errors.New("max_duration reached")
 
-// runOnce runs one crawl of j and records it. Its failures end up in the
-// history and the metrics, not in a return value: the daemon goes on.
-func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) {
+// runOnce runs one crawl of j, records it and returns its record, which
+// the caller tells OnRun of. Its failures end up in the history and the
+// metrics, not in an error: the daemon goes on.
+func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) RunRecord {
 	name := j.cfg.Name
 	start := time.Now()
 	r := RunRecord{ID: start.UTC().Format("20060102T150405.000Z"), Reason: reason, Start: start, Outcome: OutcomeRunning, Resumes: resumes}
@@ -77,7 +75,7 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) {
 	}
 	log.Info("run ended", "outcome", r.Outcome, "err", err, "duration", r.End.Sub(r.Start).Round(time.Millisecond),
 		"urls", r.Counts.URLsSeen, "warc_files", len(r.Counts.WARCFiles))
-	d.notify(name, r)
+	return r
 }
 
 // newCrawler prepares the run's crawl. An unfinished crawl in the
