@@ -295,4 +295,3 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 		t.Errorf("the stalled page is neither archived nor logged as failed; crawl.log line %q", line)
 	}
 }
-
