@@ -1,7 +1,7 @@
 // Package clitest holds what the command line's tests share, in-process
 // (crawler/cli) and against the built binary (the top-level main_test.go
-// and crash_test.go): reading a collection's WARC files back with two
-// readers. Only tests import it.
+// and crash_test.go): reading a collection's WARC files back, with our
+// validator and with gowarc. Only tests import it.
 package clitest
 
 import (
@@ -34,7 +34,11 @@ func CheckArchive(t testing.TB, archive string) map[string]gowarc.WarcFields {
 	responses := map[string]gowarc.WarcFields{}
 	count := 0
 	for _, f := range files {
-		count += readWithGowarc(t, f, responses)
+		count += ReadWithGowarc(t, f, func(rec gowarc.WarcRecord) {
+			if rec.Type() == gowarc.Response {
+				responses[rec.WarcHeader().Get(gowarc.WarcTargetURI)] = *rec.WarcHeader()
+			}
+		})
 	}
 	if count != sum.Records || count == 0 {
 		t.Errorf("gowarc read %d records, the validator %d", count, sum.Records)
@@ -42,10 +46,11 @@ func CheckArchive(t testing.TB, archive string) map[string]gowarc.WarcFields {
 	return responses
 }
 
-// readWithGowarc reads one file with gowarc. gowarc hashes chunked payloads
-// with their framing (DESIGN.md), so a payload digest complaint is the only
-// one accepted.
-func readWithGowarc(t testing.TB, path string, responses map[string]gowarc.WarcFields) int {
+// ReadWithGowarc reads every record of the WARC file at path with gowarc,
+// block included, and hands each to visit; it returns how many it read.
+// gowarc hashes chunked payloads with their framing (DESIGN.md), so a
+// payload digest complaint is the only one accepted.
+func ReadWithGowarc(t testing.TB, path string, visit func(gowarc.WarcRecord)) int {
 	t.Helper()
 	wf, err := gowarc.NewWarcFileReader(path, 0)
 	if err != nil {
@@ -69,10 +74,7 @@ func readWithGowarc(t testing.TB, path string, responses map[string]gowarc.WarcF
 				t.Errorf("gowarc %s: %v", path, v)
 			}
 		}
-		h := rec.WarcRecord.WarcHeader()
-		if rec.WarcRecord.Type() == gowarc.Response {
-			responses[h.Get(gowarc.WarcTargetURI)] = *h
-		}
+		visit(rec.WarcRecord)
 		rec.Close()
 		n++
 	}

@@ -79,9 +79,27 @@ func TestRefusesBadArguments(t *testing.T) {
 	}
 }
 
+// get returns the body of url, which must answer 200.
 func get(t *testing.T, url string) string {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	return string(call(t, http.MethodGet, url, http.StatusOK))
+}
+
+// post posts to url, which must answer want, and decodes its JSON answer
+// into answer unless that is nil.
+func post(t *testing.T, url string, want int, answer any) {
+	t.Helper()
+	body := call(t, http.MethodPost, url, want)
+	if answer != nil {
+		if err := json.Unmarshal(body, answer); err != nil {
+			t.Fatalf("POST %s: %v", url, err)
+		}
+	}
+}
+
+func call(t *testing.T, method, url string, want int) []byte {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,29 +109,8 @@ func get(t *testing.T, url string) string {
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: status %d, err %v", url, resp.StatusCode, err)
+	if err != nil || resp.StatusCode != want {
+		t.Fatalf("%s %s: status %d, want %d (err %v)", method, url, resp.StatusCode, want, err)
 	}
-	return string(body)
-}
-
-func post(t *testing.T, url string, want int, answer any) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != want {
-		t.Fatalf("POST %s: status %d, want %d", url, resp.StatusCode, want)
-	}
-	if answer != nil {
-		if err := json.NewDecoder(resp.Body).Decode(answer); err != nil {
-			t.Fatalf("POST %s: %v", url, err)
-		}
-	}
+	return body
 }
