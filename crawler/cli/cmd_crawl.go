@@ -77,7 +77,12 @@ func planCrawl(cmd *cobra.Command, given config.Config, configFile string, args 
 	plan, err := crawler.Prepare(crawler.Start{
 		Given:    given,
 		Stated:   stated,
-		Override: func(c *config.Config) error { return config.ApplyChanged(cmd.Flags(), c) },
+		Override: func(c *config.Config) error {
+			if err := config.ApplyChanged(cmd.Flags(), c); err != nil {
+				return usageError{err}
+			}
+			return nil
+		},
 		Fresh:    fresh,
 	})
 	var mismatch *crawler.MismatchError

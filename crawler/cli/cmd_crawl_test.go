@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,4 +138,48 @@ func TestMaxPagesStopsCleanly(t *testing.T) {
 	if len(lines) > 0 && !strings.Contains(lines[0], testsite.PathRobots) {
 		t.Errorf("first fetch %q, want robots.txt", lines[0])
 	}
+}
+
+// An interrupted crawl is resumed by naming its folder alone; settings
+// that define it must agree, given with the seed or on the folder alone.
+func TestResumeNeedsTheSameSettings(t *testing.T) {
+	base := testsite.New(testsite.Options{Articles: 3}).Start(t)
+	out := t.TempDir()
+	interrupted, cancel := context.WithCancel(t.Context())
+	cancel()
+	if code, _, stderr := runContext(interrupted, crawlArgs(out, base+"/", "--delay", "0")...); code != ExitInterrupted {
+		t.Fatalf("interrupted crawl: exit status %d, want %d; stderr:\n%s", code, ExitInterrupted, stderr)
+	}
+	folderOnly := []string{"crawl", "--metrics-addr", "", "--output", out, "--delay", "0"}
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"with the seed", crawlArgs(out, base+"/", "--delay", "0", "--scope", "host")},
+		{"on the folder alone", append(slices.Clone(folderOnly), "--scope", "host")},
+		{"a config file", crawlArgs(out, base+"/", "--config", writeConfig(t, "scope: host\n"))},
+	} {
+		t.Run("other scope refused "+tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, tt.args...)
+			if code != ExitUsage || !strings.Contains(stderr, "scope: host, was domain") || !strings.Contains(stderr, "--fresh") {
+				t.Errorf("exit status %d, want %d naming scope and --fresh; stderr:\n%s", code, ExitUsage, stderr)
+			}
+		})
+	}
+	code, _, stderr := run(t, append(folderOnly, "--workers", "2")...)
+	if code != ExitOK || !strings.Contains(stderr, "resuming the unfinished crawl in "+out) {
+		t.Fatalf("resume with the folder alone: exit status %d; stderr:\n%s", code, stderr)
+	}
+	if responses := clitest.CheckArchive(t, filepath.Join(out, "archive")); len(responses) == 0 {
+		t.Error("the resumed crawl archived nothing")
+	}
+}
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "crawl.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,12 +21,18 @@ func TestMain(m *testing.M) {
 // (minus signals), and returns its exit status, stdout and stderr.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runContext(t.Context(), args...)
+}
+
+// runContext is run with ctx as the command's context: cancelled, it
+// stands for the first SIGINT.
+func runContext(ctx context.Context, args ...string) (int, string, string) {
 	var stdout, stderr syncBuffer
 	root := newRootCommand(nil)
 	root.SetArgs(args)
 	root.SetOut(&stdout)
 	root.SetErr(&stderr)
-	code := ExitCode(root.ExecuteContext(t.Context()), &stderr)
+	code := ExitCode(root.ExecuteContext(ctx), &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
