@@ -75,15 +75,15 @@ func planCrawl(cmd *cobra.Command, given config.Config, configFile string, args 
 		}
 	}
 	plan, err := crawler.Prepare(crawler.Start{
-		Given:    given,
-		Stated:   stated,
+		Given:  given,
+		Stated: stated,
 		Override: func(c *config.Config) error {
 			if err := config.ApplyChanged(cmd.Flags(), c); err != nil {
 				return usageError{err}
 			}
 			return nil
 		},
-		Fresh:    fresh,
+		Fresh: fresh,
 	})
 	var mismatch *crawler.MismatchError
 	if errors.As(err, &mismatch) {
