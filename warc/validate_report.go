@@ -11,6 +11,7 @@ const (
 	ProblemNotWARC       ProblemCode = "not-warc"       // bytes that do not start a WARC record
 	ProblemVersion       ProblemCode = "version"        // first line is not "WARC/1.0" or "WARC/1.1" ending in CRLF
 	ProblemHeader        ProblemCode = "header"         // a malformed header line
+	ProblemHeaderSize    ProblemCode = "header-size"    // the header runs past the reader's bound (ReaderOptions.MaxHeader)
 	ProblemMissingHeader ProblemCode = "missing-header" // a mandatory header is absent
 	ProblemContentLength ProblemCode = "content-length" // Content-Length unreadable or not the block's size
 	ProblemEndMarker     ProblemCode = "end-marker"     // the block is not followed by exactly CRLFCRLF
