@@ -81,8 +81,9 @@ func (r Record) BlockReader() io.Reader {
 }
 
 // Whole tells whether the record reads whole: a version line, a header
-// block that ends within the bound, Content-Length bytes of block, and in a
-// .warc.gz a gzip member of its own that decompresses soundly. Only whole
+// block that ends within the bound, a Content-Length and that many bytes of
+// block, and in a .warc.gz a gzip member of its own that decompresses
+// soundly. Only whole
 // records are indexed; the validator names what the others lack. Faults
 // that leave the record readable (a bad digest, a missing end marker, an
 // odd header line) do not count.
