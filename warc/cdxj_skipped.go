@@ -31,7 +31,12 @@ type SkippedError struct {
 
 func (e *SkippedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d records left out of the index:", len(e.Records)+e.More)
+	n := len(e.Records) + e.More
+	noun := "records"
+	if n == 1 {
+		noun = "record"
+	}
+	fmt.Fprintf(&b, "%d %s left out of the index:", n, noun)
 	for _, r := range e.Records {
 		fmt.Fprintf(&b, "\n  %s@%d: %s", r.File, r.Offset, r.Reason)
 	}
