@@ -238,7 +238,8 @@ func ReadRecords(r io.Reader, fn func(Record) error) error {
 func (r *Reader) pos() int64 { return r.src.n - int64(r.br.Buffered()) }
 
 // countingReader counts the bytes taken from the file and keeps the first
-// real read error, so that gzip and bufio cannot turn it into a format fault.
+// real read error, so that gzip, bufio or net/http cannot turn a failing
+// disk into a format fault or the end of a message.
 type countingReader struct {
 	r   io.Reader
 	n   int64
