@@ -119,8 +119,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
 	}
-	failed, serverWait := transientFailure(f)
-	pause, notes, err := w.backOff(ctx, it, failed, serverWait)
+	pause, notes, err := w.backOff(ctx, it, classify(f))
 	entry.Annotations = append(entry.Annotations, notes...)
 	if err != nil {
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
@@ -188,12 +187,12 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	// Bytes cut after complete headers are archived with WARC-Truncated.
 	if ex == nil || ex.Response.Size() == 0 || (ex.Err != nil && ex.Truncated == "") {
 		c.counters.failed.Add(1)
-		kind := capture.ErrorKind(f.err)
+		kind := capture.KindOf(f.err)
 		e.Status = errorStatus(kind)
-		e.Annotations = append(e.Annotations, kind)
+		e.Annotations = append(e.Annotations, string(kind))
 		c.log.Debug("fetch failed", "url", it.URL, "kind", kind, "err", f.err)
-		if kind == "blocked" {
-			c.metrics.Refused("blocked")
+		if kind == capture.KindBlocked {
+			c.metrics.Refused(string(capture.KindBlocked))
 		}
 		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
@@ -209,9 +208,9 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	c.metrics.ObserveRecord(written)
 	c.metrics.ObserveRecord(request)
 	c.metrics.SetWARCFileSize(c.writer.CurrentSize())
-	var kind string
+	var kind capture.ErrorKind
 	if ex.Err != nil {
-		kind = capture.ErrorKind(ex.Err)
+		kind = capture.KindOf(ex.Err)
 	}
 	c.metrics.ObserveFetch(metrics.Fetch{Status: written.HTTPStatus, ErrorKind: kind, WireBytes: ex.Response.Size(), Duration: ex.Duration, Source: source(it)})
 	if err := c.index.Add(written); err != nil {
@@ -258,17 +257,19 @@ func source(it frontier.Item) string {
 	return "other"
 }
 
-func errorStatus(kind string) int {
+// errorStatus is the Heritrix crawl.log code of a fetch that failed
+// before any response.
+func errorStatus(kind capture.ErrorKind) int {
 	switch kind {
-	case "dns":
+	case capture.KindDNS, capture.KindNoSuchHost:
 		return statusDNS
-	case "connect", "tls":
+	case capture.KindConnect, capture.KindTLS:
 		return statusConnect
-	case "reset":
+	case capture.KindReset:
 		return statusReset
-	case "timeout":
+	case capture.KindTimeout:
 		return statusTimeout
-	case "blocked":
+	case capture.KindBlocked:
 		return statusBlocked
 	}
 	return statusOther
