@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/discover"
 	"arkisto/crawler/extract"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/robots"
@@ -57,6 +58,26 @@ func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) 
 	return notes, nil
 }
 
+// parseLimit is how many body bytes of a response to it the crawler reads
+// into memory: what the parser extractFrom (or the robots.txt reader) hands
+// it to reads at most. Redirects, error pages and anything that is not a
+// robots.txt, sitemap, feed, HTML or CSS are read by nobody: images, video,
+// audio and other binaries stream into the record and never into memory.
+func parseLimit(it frontier.Item, resp *http.Response) int64 {
+	ct := resp.Header.Get("Content-Type")
+	switch {
+	case it.Priority == frontier.Prerequisite:
+		return robots.MaxBytes
+	case resp.StatusCode >= 300:
+		return 0
+	case it.Doc == frontier.DocSitemap || it.Doc == frontier.DocFeed:
+		return discover.DefaultMaxBytes + 1 // one byte more, so a bigger one is seen to be too big
+	case extract.IsHTML(ct) || extract.IsCSS(ct):
+		return extract.DefaultMaxBytes
+	}
+	return 0
+}
+
 func fromLink(l extract.Link) discovered {
 	d := discovered{raw: l.Raw, url: l.URL, err: l.Err, hop: l.Hop}
 	if l.Kind == extract.Feed {
@@ -89,7 +110,7 @@ const maxRobotsRedirects = 5
 func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) error {
 	hop := it
 	for redirects := 0; ; redirects++ {
-		f := w.fetch(u)
+		f := w.fetch(hop, u)
 		entry, err := w.c.record(&f, hop)
 		f.close()
 		if err != nil {

@@ -279,8 +279,8 @@ func TestDecodedBody(t *testing.T) {
 			}
 
 			ex := got.only(t)
-			if ex.DecodeCut != tc.wantCut {
-				t.Errorf("DecodeCut %v, want %v", ex.DecodeCut, tc.wantCut)
+			if ex.ReadCut != tc.wantCut {
+				t.Errorf("ReadCut %v, want %v", ex.ReadCut, tc.wantCut)
 			}
 			if tc.decodeErr == nil && ex.DecodeErr != nil || tc.decodeErr != nil && !tc.decodeErr(ex.DecodeErr) {
 				t.Errorf("DecodeErr %v is not the one expected", ex.DecodeErr)
@@ -330,8 +330,8 @@ func TestGzipBomb(t *testing.T) {
 	}
 
 	ex := got.only(t)
-	if !ex.DecodeCut || ex.DecodeErr != nil || ex.Err != nil || ex.Truncated != "" {
-		t.Errorf("DecodeCut %v, DecodeErr %v, Err %v, Truncated %q; want only DecodeCut", ex.DecodeCut, ex.DecodeErr, ex.Err, ex.Truncated)
+	if !ex.ReadCut || ex.DecodeErr != nil || ex.Err != nil || ex.Truncated != "" {
+		t.Errorf("ReadCut %v, DecodeErr %v, Err %v, Truncated %q; want only ReadCut", ex.ReadCut, ex.DecodeErr, ex.Err, ex.Truncated)
 	}
 	if recorded := spoolBytes(t, ex.Response); !bytes.Equal(recorded, response) {
 		t.Errorf("recorded %d bytes, want all %d the server wrote", len(recorded), len(response))
