@@ -47,6 +47,7 @@ func (c *Crawler) newWorker(id int) (*worker, error) {
 		// rest of a body streams into the record only.
 		ReadLimit:   func(resp *http.Response) int64 { return parseLimit(w.item, resp) },
 		Timeout:     c.cfg.Timeout,
+		KeepAlive:   c.cfg.KeepAlive,
 		TLSConfig:   c.opts.TLSConfig,
 		DialContext: c.opts.DialContext,
 		Resolver:    c.opts.Resolver,
