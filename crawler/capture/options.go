@@ -75,8 +75,9 @@ type Options struct {
 	// to the same host left, which saves a TCP connect, and over TLS a
 	// handshake, per request. Every Exchange still holds exactly its own
 	// bytes. A connection is closed after an exchange that failed or was
-	// cut. Off by default: a new connection per exchange, sending
-	// "Connection: close".
+	// cut. Without it (the zero Options) every exchange has a connection
+	// of its own and sends "Connection: close"; the crawler turns it on
+	// unless configured with keep_alive: false.
 	KeepAlive bool
 	// OnExchange is called exactly once for every exchange whose request
 	// bytes were written, when its body is closed, read to the end or fails,
