@@ -141,6 +141,9 @@ func TestTemporaryDNSFailureIsRetried(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := serveHosts(t, map[string]http.Handler{"news.test": healthySite(2, 0)})
+			// One connection per fetch, so that every fetch looks the name
+			// up and the nth lookup is the nth fetch of the one host.
+			c.cfg.KeepAlive = false
 			res := &flakyResolver{hostileNet: c.net, err: tt.err, fail: tt.fail}
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
