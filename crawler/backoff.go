@@ -136,22 +136,20 @@ func (w *worker) backOff(ctx context.Context, it frontier.Item, fail failure) (t
 	if fail.serverWait > 0 {
 		pause = min(fail.serverWait, c.cfg.MaxRetryAfter)
 	}
-	var notes []string
-	if it.Attempt < c.cfg.Retries {
-		retry := it
-		retry.Attempt++
-		if err := c.frontier.Retry(ctx, retry); err != nil {
-			return pause, notes, fmt.Errorf("retry %s: %w", it.URL, err)
-		}
-		notes = append(notes, fmt.Sprintf("retry:%d", retry.Attempt))
-	} else {
-		notes = append(notes, "retries-exhausted")
-	}
 	if streak >= giveUpAfter || (fail.refused && streak > c.cfg.Retries) {
-		notes = append(notes, noteGivenUp)
-		return pause, notes, w.giveUp(ctx, it.Host, hostFailing)
+		// Not retried: the host's URLs, this one's retry with them, would
+		// be dropped at once.
+		return pause, []string{noteGivenUp}, w.giveUp(ctx, it.Host, hostFailing)
 	}
-	return pause, notes, nil
+	if it.Attempt >= c.cfg.Retries {
+		return pause, []string{"retries-exhausted"}, nil
+	}
+	retry := it
+	retry.Attempt++
+	if err := c.frontier.Retry(ctx, retry); err != nil {
+		return pause, nil, fmt.Errorf("retry %s: %w", it.URL, err)
+	}
+	return pause, []string{fmt.Sprintf("retry:%d", retry.Attempt)}, nil
 }
 
 // giveUpReason is why a host was given up; it decides how its URLs are
