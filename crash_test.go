@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -21,16 +22,18 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/nlnwa/gowarc/v3"
+	"golang.org/x/sys/unix"
 
 	"arkisto/crawler/cli/clitest"
 	"arkisto/crawler/testsite"
 )
 
 // The crash-safety acceptance tests of issue 5: kill -9 at chosen moments
-// and resume, resume settings, and a full disk. Linux only: they watch WARC
-// files grow through inotify and mount a small tmpfs.
+// and resume, resume settings, and a full disk. Linux only: they hold the
+// crawler's reads through fanotify and mount a small tmpfs.
 
 // The kill test's site and crawl.
 const (
@@ -41,7 +44,8 @@ const (
 	crashWorkers = 4
 	bigPath      = "/big.bin"
 	// bigSize of random bytes: its gzip member is as large as the body, so
-	// writing it takes many writes and a while.
+	// writing it takes many reads of its spool file, at any of which the
+	// mid-write run can stop the crawler.
 	bigSize = 8 << 20
 	// cutAt is the size of the file being written at which the mid-write
 	// run kills the crawler: more than everything else the crawl writes
@@ -150,39 +154,96 @@ func killNow(t *testing.T, p *proc) {
 	}
 }
 
-// killAtOpenSize SIGKILLs p as soon as a WARC file being written in dir
-// (NAME.warc.gz.open) holds size bytes or more. It wakes on inotify events
-// for dir rather than polling, so it acts within a write or two of the
-// threshold. The channel closes once p was killed.
-func killAtOpenSize(t *testing.T, dir string, size int64, p *proc) <-chan struct{} {
+// spoolGate holds every read of a file in a folder until the test has
+// looked at the world, through fanotify permission events: a reading
+// process is stopped in its read(2) while the test decides. It needs
+// CAP_SYS_ADMIN, which CI has.
+type spoolGate struct {
+	f       *os.File
+	started bool          // killAt started the event loop
+	done    chan struct{} // closed when the event loop has ended
+}
+
+// newSpoolGate starts holding the reads of files in dir. The kernel
+// decides when a file is opened whether its reads raise permission events,
+// so it must exist before the process whose reads it holds opens them.
+// Until killAt runs, every reader waits.
+func newSpoolGate(t *testing.T, dir string) *spoolGate {
 	t.Helper()
-	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC | syscall.IN_NONBLOCK)
-	if err != nil {
-		t.Fatalf("inotify: %v", err)
+	fd, err := unix.FanotifyInit(unix.FAN_CLASS_CONTENT|unix.FAN_CLOEXEC|unix.FAN_NONBLOCK, unix.O_RDONLY|unix.O_LARGEFILE|unix.O_CLOEXEC)
+	if errors.Is(err, unix.EPERM) {
+		t.Skip("holding the crawler mid-record needs fanotify permission events, so CAP_SYS_ADMIN (CI runs as root)")
 	}
-	if _, err := syscall.InotifyAddWatch(fd, dir, syscall.IN_MODIFY|syscall.IN_CREATE); err != nil {
-		_ = syscall.Close(fd)
-		t.Fatalf("watch %s: %v", dir, err)
+	if err != nil {
+		t.Fatalf("fanotify: %v", err)
+	}
+	if err := unix.FanotifyMark(fd, unix.FAN_MARK_ADD, unix.FAN_ACCESS_PERM|unix.FAN_EVENT_ON_CHILD, unix.AT_FDCWD, dir); err != nil {
+		_ = unix.Close(fd)
+		t.Fatalf("fanotify mark %s: %v", dir, err)
 	}
 	// Non-blocking, so the runtime poller owns it and Close ends a Read.
-	events := os.NewFile(uintptr(fd), "inotify")
-	killed, done := make(chan struct{}), make(chan struct{})
+	g := &spoolGate{f: os.NewFile(uintptr(fd), "fanotify"), done: make(chan struct{})}
+	t.Cleanup(g.close)
+	return g
+}
+
+// killAt answers the held reads: those of p, once a .open WARC file in
+// archive holds size bytes or more, with SIGKILL. p is then inside a read
+// of its spool, so whatever record it is writing stays cut at the bytes
+// already in the file. Every other read is let through. The channel closes
+// once p was killed.
+func (g *spoolGate) killAt(t *testing.T, p *proc, archive string, size int64) <-chan struct{} {
+	killed := make(chan struct{})
+	g.started = true
 	go func() {
-		defer close(done)
-		buf := make([]byte, 64<<10)
+		defer close(g.done)
+		buf := make([]byte, 4096)
 		for {
-			if largestOpen(dir) >= size {
-				_ = p.cmd.Process.Kill()
-				close(killed)
+			n, err := g.f.Read(buf)
+			if err != nil {
 				return
 			}
-			if _, err := events.Read(buf); err != nil {
-				return
+			for off := 0; off+unix.FAN_EVENT_METADATA_LEN <= n; {
+				ev := (*unix.FanotifyEventMetadata)(unsafe.Pointer(&buf[off]))
+				if int(ev.Pid) == p.cmd.Process.Pid && largestOpen(archive) >= size && !isClosed(killed) {
+					_ = p.cmd.Process.Kill() // before the answer: the read never returns
+					close(killed)
+				}
+				if err := g.allow(ev); err != nil {
+					t.Errorf("answer fanotify event: %v", err)
+					return
+				}
+				off += int(ev.Event_len)
 			}
 		}
 	}()
-	t.Cleanup(func() { _ = events.Close(); <-done })
 	return killed
+}
+
+// allow lets a held read go on and releases the event's file.
+func (g *spoolGate) allow(ev *unix.FanotifyEventMetadata) error {
+	resp := unix.FanotifyResponse{Fd: ev.Fd, Response: unix.FAN_ALLOW}
+	_, err := g.f.Write(unsafe.Slice((*byte)(unsafe.Pointer(&resp)), unsafe.Sizeof(resp)))
+	if ev.Fd >= 0 {
+		err = errors.Join(err, unix.Close(int(ev.Fd)))
+	}
+	return err
+}
+
+// close stops holding reads: the kernel lets every one still held go on.
+func (g *spoolGate) close() {
+	if g.f.Close() == nil && g.started {
+		<-g.done
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // largestOpen returns the size of the largest .open WARC file in dir.
@@ -428,8 +489,13 @@ func killAndResume(t *testing.T, big []byte, want []string, holdAt int) {
 		t.Fatal(err)
 	}
 	var reached <-chan struct{}
+	var gate *spoolGate
 	if holdAt > 0 {
 		reached = cs.holdRequest(holdAt)
+	} else {
+		// The big record is copied into the WARC file from its spool file,
+		// which the crawler makes in TMPDIR.
+		gate = newSpoolGate(t, os.TempDir())
 	}
 	began := time.Now()
 	p := start(t, "", crashCrawlArgs(out, base)...)
@@ -437,13 +503,14 @@ func killAndResume(t *testing.T, big []byte, want []string, holdAt int) {
 		killWhenHeld(t, p, reached, fmt.Sprintf("request %d", holdAt))
 	} else {
 		select {
-		case <-killAtOpenSize(t, archive, cutAt, p):
+		case <-gate.killAt(t, p, archive, cutAt):
 		case <-p.exited:
 			t.Fatalf("arkisto exited before a WARC file reached %d bytes; stderr:\n%s", cutAt, p.errText())
 		case <-time.After(hangGuard):
 			t.Fatalf("no WARC file reached %d bytes within %v", cutAt, hangGuard)
 		}
 		killNow(t, p)
+		gate.close()
 	}
 	killedAfter := time.Since(began)
 	requested := cs.requested()

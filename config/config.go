@@ -56,6 +56,7 @@ type Config struct {
 	Timeout         time.Duration `yaml:"timeout"`
 	MaxBodySize     int64         `yaml:"max_body_size"`
 	GracePeriod     time.Duration `yaml:"grace_period"`
+	KeepAlive       bool          `yaml:"keep_alive"`
 
 	DelayFactor          float64       `yaml:"delay_factor"`
 	MaxDelay             time.Duration `yaml:"max_delay"`
@@ -99,6 +100,7 @@ func Default() Config {
 		Timeout:         60 * time.Second,
 		MaxBodySize:     100 << 20,
 		GracePeriod:     10 * time.Second,
+		KeepAlive:       true,
 		MaxDelay:        30 * time.Second,
 		Retries:         3,
 		RetryDelay:      30 * time.Second,

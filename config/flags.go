@@ -26,6 +26,7 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "limit for one whole request and response")
 	fs.Int64Var(&c.MaxBodySize, "max-body-size", c.MaxBodySize, "bytes of a response body kept; longer ones are cut and marked WARC-Truncated")
 	fs.DurationVar(&c.GracePeriod, "grace-period", c.GracePeriod, "after SIGINT/SIGTERM, how long in-flight fetches may finish")
+	fs.BoolVar(&c.KeepAlive, "keep-alive", c.KeepAlive, "reuse a host's connection for its next request (each exchange is still recorded on its own); --keep-alive=false opens one connection per exchange")
 	fs.Float64Var(&c.DelayFactor, "delay-factor", c.DelayFactor, "wait at least this many times a host's last response time before its next request (0 = off; Heritrix uses 5)")
 	fs.DurationVar(&c.MaxDelay, "max-delay", c.MaxDelay, "cap on the adaptive delay of --delay-factor")
 	fs.IntVar(&c.Retries, "retries", c.Retries, "retries of a URL after 429, 503 or a transient failure")

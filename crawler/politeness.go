@@ -25,9 +25,9 @@ type hostRules struct {
 
 	mu       sync.Mutex
 	policies map[string]*robots.Policy
-	fetched  map[string]time.Time // when each host's robots.txt was last read; zero while a refetch is queued
-	asked    map[string]bool      // hosts whose robots.txt this process queued
-	dead     map[string]bool      // hosts given up: their URLs are logged, not queued
+	fetched  map[string]time.Time    // when each host's robots.txt was last read; zero while a refetch is queued
+	asked    map[string]bool         // hosts whose robots.txt this process queued
+	dead     map[string]giveUpReason // hosts given up: their URLs are logged, not queued
 	spent    map[string]int
 }
 
@@ -36,7 +36,7 @@ func newHostRules(cfg config.Config, robotsTTL time.Duration) *hostRules {
 		robotsTTL:   robotsTTL,
 		fetched:     make(map[string]time.Time),
 		asked:       make(map[string]bool),
-		dead:        make(map[string]bool),
+		dead:        make(map[string]giveUpReason),
 		userAgent:   cfg.UserAgent,
 		mode:        cfg.Robots,
 		delay:       cfg.Delay,
@@ -64,17 +64,18 @@ func (r *hostRules) set(host string, p *robots.Policy) {
 }
 
 // giveUp marks host as dead for the rest of the crawl.
-func (r *hostRules) giveUp(host string) {
+func (r *hostRules) giveUp(host string, reason giveUpReason) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.dead[host] = true
+	r.dead[host] = reason
 }
 
-// givenUp reports whether host was given up.
-func (r *hostRules) givenUp(host string) bool {
+// givenUp reports whether host was given up, and why.
+func (r *hostRules) givenUp(host string) (giveUpReason, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.dead[host]
+	reason, dead := r.dead[host]
+	return reason, dead
 }
 
 // requestRobots reports, once per host and process, that its robots.txt

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -15,7 +14,8 @@ func newValidateCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate [flags] FILE|DIR...",
 		Short: "Check WARC files record by record; exit 0 only when every file is clean",
-		Long: `Check every record of the given WARC files (directories are searched for *.warc and *.warc.gz):
+		Long: `Check every record of the given WARC files (directories are searched for *.warc and *.warc.gz,
+a collection folder in its archive/; finding none, an empty file or a name that lies about compression is a problem):
 version line, mandatory headers, Content-Length, record end, one record per gzip member,
 truncated members, block and payload digests (payload de-chunked, as WARC 1.1 says),
 WARC-Date form and revisit references. Nothing is loaded whole into memory.`,
@@ -32,15 +32,8 @@ WARC-Date form and revisit references. Nothing is loaded whole into memory.`,
 				if err := enc.Encode(sum); err != nil {
 					return err
 				}
-			} else {
-				for _, f := range sum.Reports {
-					for _, r := range f.Bad {
-						for _, p := range r.Problems {
-							fmt.Fprintf(out, "%s@%d %s %s: %s: %s\n", f.Path, r.Offset, r.Type, r.TargetURI, p.Code, p.Message)
-						}
-					}
-				}
-				fmt.Fprintf(out, "%d files, %d records, %d problems\n", sum.Files, sum.Records, sum.Problems)
+			} else if err := sum.WriteText(out); err != nil {
+				return err
 			}
 			if !sum.OK() {
 				return errProblems

@@ -8,6 +8,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"arkisto/crawler/frontier"
+	"arkisto/crawler/robots"
 	"arkisto/warc"
 )
 
@@ -69,7 +70,7 @@ func crawlRegistry() (*prometheus.Registry, *Metrics, error) {
 	m.ObserveRecord(warc.Written{Type: "request", Length: 200})
 	m.SetWARCFileSize(2400)
 	m.WARCFileClosed(1 << 20)
-	m.ObserveRobots("fetched-2xx")
+	m.ObserveRobots(robots.OutcomeFetched)
 	m.PolitenessWait(time.Second)
 	m.Refused("out-of-scope")
 	return reg, m, nil
