@@ -15,7 +15,7 @@ import (
 // "known" once its robots.txt fetch has ended, whatever the outcome.
 type hostRules struct {
 	userAgent   string
-	mode        string // obey, ignore or obey-pages
+	mode        config.RobotsPolicy
 	delay       time.Duration
 	delayFactor float64
 	maxDelay    time.Duration
@@ -119,9 +119,9 @@ func (r *hostRules) stale(host string) bool {
 // so that archived pages replay whole.
 func (r *hostRules) allowed(it frontier.Item, u *url.URL) bool {
 	switch {
-	case r.mode == "ignore" || it.Priority == frontier.Prerequisite:
+	case r.mode == config.RobotsIgnore || it.Priority == frontier.Prerequisite:
 		return true
-	case r.mode == "obey-pages" && it.Priority == frontier.Embed:
+	case r.mode == config.RobotsObeyPages && it.Priority == frontier.Embed:
 		return true
 	}
 	r.mu.Lock()
@@ -131,7 +131,7 @@ func (r *hostRules) allowed(it frontier.Item, u *url.URL) bool {
 }
 
 // obeysMeta tells whether <meta name=robots> and X-Robots-Tag count.
-func (r *hostRules) obeysMeta() bool { return r.mode != "ignore" }
+func (r *hostRules) obeysMeta() bool { return r.mode != config.RobotsIgnore }
 
 // spend takes one fetch from host's budget; false once it is used up.
 func (r *hostRules) spend(host string) bool {
@@ -155,7 +155,7 @@ func (r *hostRules) gap(host string, lastResponse time.Duration) time.Duration {
 	p := r.policies[host]
 	r.mu.Unlock()
 	gap := r.delay
-	if p != nil && r.mode != "ignore" {
+	if p != nil && r.mode != config.RobotsIgnore {
 		gap = max(gap, p.CrawlDelay(r.userAgent))
 	}
 	if r.delayFactor > 0 {

@@ -39,7 +39,7 @@ type fetched struct {
 	err      error
 }
 
-func (c *Crawler) newWorker(id int) (*worker, error) {
+func (c *Crawler) newWorker(fetchCtx context.Context, id int) (*worker, error) {
 	w := &worker{c: c, id: id}
 	w.transport = capture.New(capture.Options{
 		MaxBodySize: c.cfg.MaxBodySize,
@@ -60,7 +60,7 @@ func (c *Crawler) newWorker(id int) (*worker, error) {
 		colly.IgnoreRobotsTxt(), // robots.txt is ours: colly's caches forever and ignores Crawl-delay
 		colly.ParseHTTPErrorResponse(),
 		colly.MaxBodySize(0), // the transport cuts: the record at max_body_size, what colly reads at parseLimit
-		colly.StdlibContext(c.fetchCtx),
+		colly.StdlibContext(fetchCtx),
 	)
 	w.collector.WithTransport(w.transport)
 	// The transport enforces the real limit; this only keeps colly's 10s default out of the way.

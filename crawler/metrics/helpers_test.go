@@ -76,16 +76,20 @@ func crawlRegistry() (*prometheus.Registry, *Metrics, error) {
 	return reg, m, nil
 }
 
+// testOutcomes stand for the scheduler's run outcomes, which it owns.
+var testOutcomes = []string{"success", "failed", "interrupted", "timed-out"}
+
 // daemonRegistry is what arkisto serve exports, with one job that has run
 // and is running again.
 func daemonRegistry() (*prometheus.Registry, error) {
 	reg := prometheus.NewPedanticRegistry()
-	d, err := NewDaemon(reg)
+	d, err := NewDaemon(reg, testOutcomes)
 	if err != nil {
 		return nil, err
 	}
 	d.AddJob("news", time.Hour)
-	d.RunEnded("news", OutcomeSuccess, testStart, testStart.Add(time.Minute))
+	d.RunEnded("news", "success", testStart, testStart.Add(time.Minute))
+	d.SetLastSuccess("news", testStart)
 	d.RunStarted("news", testStart.Add(time.Hour), func() frontier.Stats { return frontier.Stats{Queued: 3, InFlight: 1} })
 	d.ForJob("news").ObserveFetch(Fetch{Status: 200, WireBytes: 100, Duration: time.Millisecond, Source: "seed"})
 	return reg, nil
