@@ -175,3 +175,12 @@ bench_median() {
 bench_fetched() {
 	awk '$2 > 0 { print $4 }' "$1"
 }
+
+# bench_active CRAWL_LOG: seconds from the first to the last crawl.log line
+# with an HTTP status, the part of a crawl's wall time spent fetching.
+bench_active() {
+	local first last
+	first=$(awk '$2 > 0 { print $1; exit }' "$1")
+	last=$(awk '$2 > 0 { t = $1 } END { print t }' "$1")
+	awk -v a="$(date -d "$first" +%s.%N)" -v b="$(date -d "$last" +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }'
+}

@@ -55,6 +55,7 @@ for run in $(seq "$count"); do
 	fi
 	bench_fetched "$dir/coll/logs/crawl.log" >"$dir/arkisto.urls"
 	echo "arkisto $(cat "$dir/arkisto.m") $(wc -l <"$dir/arkisto.urls")" >>"$results"
+	echo "active $(bench_active "$dir/coll/logs/crawl.log")" >>"$results"
 
 	# wget exits 8 when the server answered an error (a 404) somewhere: not a failure here.
 	wstatus=0
@@ -71,8 +72,9 @@ for run in $(seq "$count"); do
 	bench_time "$dir/barefetch.m" "$sandbox" "$work/bin/barefetch" -urls "$dir/arkisto.urls" -conns 16 >"$dir/barefetch.out"
 	echo "barefetch $(cat "$dir/barefetch.m") $(wc -l <"$dir/arkisto.urls")" >>"$results"
 
-	echo "-- run $run of $count (tool wall-s cpu-s rss-KiB fetched):"
-	tail -3 "$results" | sed 's/^/   /'
+	echo "-- run $run of $count (tool wall-s cpu-s rss-KiB fetched; load average$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')):"
+	grep -v '^active ' "$results" | tail -3 | sed 's/^/   /'
+	echo "   arkisto's HTTP fetches spanned $(awk '$1 == "active" { v = $2 } END { print v }' "$results") s of its wall time"
 done
 
 median() { # TOOL FIELD: the median of FIELD (2 wall, 3 cpu, 4 rss, 5 fetched) over the runs
@@ -91,9 +93,14 @@ echo
 awk -v aw="$(median arkisto 2)" -v ww="$(median wget 2)" -v bw="$(median barefetch 2)" \
 	-v ac="$(median arkisto 3)" -v an="$(median arkisto 5)" -v ar="$(median arkisto 4)" 'BEGIN {
 	printf "%-40s %8.2f   target <= 0.33\n", "arkisto wall / wget wall", aw / ww
-	printf "%-40s %8.2f   target >= 0.6\n", "bare fetcher wall / arkisto wall", bw / aw
+	printf "%-40s %8.3f   target >= 0.6\n", "bare fetcher wall / arkisto wall", bw / aw
 	printf "%-40s %8.2f   target <= 1.0\n", "arkisto CPU-ms per fetched URL", 1000 * ac / an
 	printf "%-40s %8.1f   target < 150\n", "arkisto peak RSS MB", ar / 1024
+}'
+active=$(median active 2)
+awk -v a="$active" -v aw="$(median arkisto 2)" -v ww="$(median wget 2)" 'BEGIN {
+	printf "\narkisto fetched over HTTP for %.2f s of its %.2f s (first to last crawl.log line with a status);\n", a, aw
+	printf "that span / wget wall: %.2f (where the rest goes: the crawl.log lines without a status below)\n", a / ww
 }'
 
 # What each fetched, from the last run: the same site, told apart by kind.
