@@ -129,6 +129,12 @@ comm -13 "$dir/a.sorted" "$dir/w.sorted" | head -3 | sed 's/^/   /'
 echo "arkisto's crawl.log lines without an HTTP status, by code and host:"
 awk '$2 <= 0 { h = $4; sub(/^[a-z]*:\/\//, "", h); sub(/\/.*/, "", h); n[$2 " " h]++ } END { for (k in n) print "   " k ": " n[k] }' \
 	"$dir/coll/logs/crawl.log" | sort
+cat <<'EOF'
+   (wget reads CSS url() and srcset as arkisto does, so the sets differ only by what wget never
+   fetches: the sitemap named in robots.txt, and page requisites on other hosts, which arkisto
+   tries: -1 no such host, -8 dropped with a host given up. -5000 are links out of scope and
+   -9998 a page robots.txt disallows, which wget skips too.)
+EOF
 
 if [[ $use_strace == 1 ]]; then
 	echo
