@@ -166,6 +166,18 @@ bench_time() {
 	return "$status"
 }
 
+# bench_crawl DIR: one timed crawl by the arkisto command array (under the
+# sandbox, from $seed) into DIR/coll; figures in DIR/arkisto.m as
+# bench_time writes them, its log in DIR/arkisto.err.
+bench_crawl() {
+	local dir=$1
+	mkdir -p "$dir"
+	if ! bench_time "$dir/arkisto.m" "$sandbox" "${arkisto[@]}" --output "$dir/coll" "$seed" 2>"$dir/arkisto.err"; then
+		tail -20 "$dir/arkisto.err" >&2
+		return 1
+	fi
+}
+
 # bench_median: the median of the numbers on stdin, one a line.
 bench_median() {
 	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'

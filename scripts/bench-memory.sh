@@ -38,11 +38,7 @@ echo "== arkisto flags: ${arkisto[*]:2} --output DIR $seed"
 results=$work/results
 for run in $(seq "$count"); do
 	dir=$work/run$run
-	mkdir -p "$dir"
-	if ! bench_time "$dir/arkisto.m" "$sandbox" "${arkisto[@]}" --output "$dir/coll" "$seed" 2>"$dir/arkisto.err"; then
-		tail -20 "$dir/arkisto.err" >&2
-		exit 1
-	fi
+	bench_crawl "$dir"
 	# A video counts when it came whole: status 200 and every byte.
 	whole=$(awk -v s="$size" '$4 ~ /\.mp4$/ && $2 == 200 && $3 >= s && $NF !~ /truncated/' "$dir/coll/logs/crawl.log" | wc -l)
 	read -r wall cpu rss <"$dir/arkisto.m"

@@ -47,17 +47,13 @@ echo "== arkisto flags: ${arkisto[*]:2} --output DIR $seed"
 results=$work/results
 for run in $(seq "$count"); do
 	dir=$work/run$run
-	mkdir -p "$dir/wget"
-
-	if ! bench_time "$dir/arkisto.m" "$sandbox" "${arkisto[@]}" --output "$dir/coll" "$seed" 2>"$dir/arkisto.err"; then
-		tail -20 "$dir/arkisto.err" >&2
-		exit 1
-	fi
+	bench_crawl "$dir"
 	bench_fetched "$dir/coll/logs/crawl.log" >"$dir/arkisto.urls"
 	echo "arkisto $(cat "$dir/arkisto.m") $(wc -l <"$dir/arkisto.urls")" >>"$results"
 	echo "active $(bench_active "$dir/coll/logs/crawl.log")" >>"$results"
 
 	# wget exits 8 when the server answered an error (a 404) somewhere: not a failure here.
+	mkdir -p "$dir/wget"
 	wstatus=0
 	bench_time "$dir/wget.m" "$sandbox" wget --recursive --level=inf --page-requisites --no-parent \
 		--delete-after --no-verbose -e robots=on --warc-file="$dir/wget/site" -P "$dir/wget/files" \
