@@ -62,6 +62,7 @@ bench_build() {
 # our own private mount namespace whose resolv.conf names a local server
 # answering NXDOMAIN to everything.
 bench_sandbox_init() {
+	bench_install ss:iproute2 unshare:util-linux
 	sandbox=${SANDBOX:-/work/shared/tools/sandbox.sh}
 	if [[ -x "$sandbox" ]]; then
 		"$sandbox" true # starts its DNS server now, outside any measurement
