@@ -23,6 +23,10 @@ const (
 	statusRobots           = -9998
 )
 
+// noteTLSUnverified marks an HTTPS fetch whose certificate would not
+// verify: the transport accepts it, and the archive says so.
+const noteTLSUnverified = "tls-unverified"
+
 // logEntry is one crawl.log line, in Heritrix's column order.
 type logEntry struct {
 	Status      int

@@ -187,6 +187,11 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	ex := f.exchange
 	if ex != nil {
 		e.Start, e.Duration = ex.Start, ex.Duration
+		if ex.CertError != nil {
+			// Fetched all the same, as archives do, and said.
+			e.Annotations = append(e.Annotations, noteTLSUnverified)
+			c.log.Debug("certificate would not verify", "url", it.URL, "err", ex.CertError)
+		}
 	}
 	// Nothing usable arrived: no headers, or a failure before they ended.
 	// Bytes cut after complete headers are archived with WARC-Truncated.
