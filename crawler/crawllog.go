@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -85,10 +86,11 @@ func formatLogEntry(now time.Time, e logEntry) string {
 }
 
 // field keeps crawl.log columns space-separated whatever a URL or MIME
-// holds: blanks and line ends become '+' (as in a query string), other
-// control characters and bytes that are not UTF-8 are percent-escaped, so
-// a raw value from a page or a header (a malformed link or Location) can
-// neither split a line nor send escape sequences to a terminal.
+// holds: ASCII blanks and line ends become '+' (as in a query string);
+// other control characters, Unicode spaces (which many readers split on
+// too) and bytes that are not UTF-8 are percent-escaped. So a raw value
+// from a page or a header (a malformed link or Location) can neither split
+// a line or a column nor send escape sequences to a terminal.
 func field(s string) string {
 	if s == "" {
 		return "-"
@@ -99,7 +101,7 @@ func field(s string) string {
 		switch {
 		case r == ' ' || r == '\n' || r == '\r' || r == '\t':
 			b.WriteByte('+')
-		case r == utf8.RuneError && size == 1, r < ' ', r == 0x7f, r >= 0x80 && r < 0xa0:
+		case r == utf8.RuneError && size == 1, unicode.IsControl(r), unicode.IsSpace(r):
 			for _, c := range []byte(s[i : i+size]) {
 				fmt.Fprintf(&b, "%%%02X", c)
 			}
