@@ -2,12 +2,11 @@ package crawler_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
-	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
-
-	"arkisto/crawler"
 )
 
 // malformedLocations are redirect targets no URL parser accepts.
@@ -17,52 +16,40 @@ var malformedLocations = map[string]string{
 	"/bad-scheme":    "ht!tp://x/",
 }
 
+// redirectTo answers with status and the Location header as given, raw,
+// as a broken server sends it.
+func redirectTo(status int, loc string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Location"] = []string{loc}
+		w.WriteHeader(status)
+	}
+}
+
 // A redirect whose Location cannot be parsed is archived like any other
 // response, and its Location is logged -7 malformed-url, as a malformed
 // link is: the raw value in the URL column (spaces as '+'), found by an R
 // hop via the redirect.
 func TestMalformedRedirectIsLogged(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		fmt.Fprint(w, `<html><body><a href="/good">good</a>`)
-		for path := range malformedLocations {
-			fmt.Fprintf(w, ` <a href="%s">x</a>`, path)
-		}
-		fmt.Fprint(w, `</body></html>`)
-	})
+	mux.HandleFunc("/{$}", linkingTo(append(slices.Sorted(maps.Keys(malformedLocations)), "/good")...))
 	for path, loc := range malformedLocations {
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			w.Header()["Location"] = []string{loc} // raw, as a broken server sends it
-			w.WriteHeader(http.StatusFound)
-		})
+		mux.HandleFunc(path, redirectTo(http.StatusFound, loc))
 	}
-	mux.HandleFunc("/good", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/target", http.StatusMovedPermanently)
-	})
-	mux.HandleFunc("/target", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "arrived")
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	mux.HandleFunc("/good", redirectTo(http.StatusMovedPermanently, "/target"))
+	mux.HandleFunc("/target", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "arrived") })
+	c := crawlMux(t, mux, nil)
 
-	cfg := testConfig(t, srv.URL+"/")
-	if err := runCrawl(t, t.Context(), cfg, crawler.Options{}); err != nil {
-		t.Fatalf("crawl: %v", err)
-	}
-	log := readCrawlLog(t, cfg)
-	responses := responsesByURL(readWARCs(t, cfg.Output+"/archive"))
 	for path, loc := range malformedLocations {
 		t.Run(path, func(t *testing.T) {
-			from := srv.URL + path
-			if lines := linesOf(log, from); len(lines) != 1 || lines[0].status != "302" {
+			from := c.base + path
+			if lines := linesOf(c.log, from); len(lines) != 1 || lines[0].status != "302" {
 				t.Errorf("crawl.log lines of %s: %v, want one 302", from, lines)
 			}
-			if _, ok := responses[from]; !ok {
+			if _, ok := c.responses[from]; !ok {
 				t.Errorf("the redirect %s was not archived", from)
 			}
 			logged := strings.ReplaceAll(loc, " ", "+")
-			lines := linesOf(log, logged)
+			lines := linesOf(c.log, logged)
 			if len(lines) != 1 {
 				t.Fatalf("crawl.log lines of the Location %q: %v, want one", logged, lines)
 			}
@@ -72,7 +59,7 @@ func TestMalformedRedirectIsLogged(t *testing.T) {
 		})
 	}
 	t.Run("a good redirect is followed", func(t *testing.T) {
-		if lines := linesOf(log, srv.URL+"/target"); len(lines) != 1 || lines[0].status != "200" || lines[0].hops != "LR" {
+		if lines := linesOf(c.log, c.base+"/target"); len(lines) != 1 || lines[0].status != "200" || lines[0].hops != "LR" {
 			t.Errorf("crawl.log lines of /target: %v, want one 200 with hops LR", lines)
 		}
 	})
@@ -83,27 +70,16 @@ func TestMalformedRedirectIsLogged(t *testing.T) {
 // Location is logged -7 after the P hop.
 func TestMalformedRobotsRedirect(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
-		w.Header()["Location"] = []string{"http://[::1"}
-		w.WriteHeader(http.StatusMovedPermanently)
-	})
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "front page")
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	cfg := testConfig(t, srv.URL+"/")
-	if err := runCrawl(t, t.Context(), cfg, crawler.Options{}); err != nil {
-		t.Fatalf("crawl: %v", err)
-	}
-	log := readCrawlLog(t, cfg)
-	if lines := linesOf(log, srv.URL+"/robots.txt"); len(lines) != 1 || lines[0].status != "301" {
+	mux.HandleFunc("/robots.txt", redirectTo(http.StatusMovedPermanently, "http://[::1"))
+	mux.HandleFunc("/{$}", linkingTo())
+	c := crawlMux(t, mux, nil)
+	if lines := linesOf(c.log, c.base+"/robots.txt"); len(lines) != 1 || lines[0].status != "301" {
 		t.Errorf("robots.txt lines %v, want one 301", lines)
 	}
-	if lines := linesOf(log, "http://[::1"); len(lines) != 1 || lines[0].status != "-7" || lines[0].hops != "PR" || !lines[0].has("malformed-url") {
+	if lines := linesOf(c.log, "http://[::1"); len(lines) != 1 || lines[0].status != "-7" || lines[0].hops != "PR" || !lines[0].has("malformed-url") {
 		t.Errorf("Location lines %v, want one -7 malformed-url with hops PR", lines)
 	}
-	if lines := linesOf(log, srv.URL+"/"); len(lines) != 1 || lines[0].status != "200" {
+	if lines := linesOf(c.log, c.base+"/"); len(lines) != 1 || lines[0].status != "200" {
 		t.Errorf("front page lines %v, want one 200: robots.txt unavailable allows all", lines)
 	}
 }

@@ -1,12 +1,12 @@
 package crawler_test
 
 import (
-	"fmt"
+	"maps"
 	"net/http"
-	"net/http/httptest"
+	"slices"
 	"testing"
 
-	"arkisto/crawler"
+	"arkisto/config"
 )
 
 // rawAnswers are replies that are not HTTP a client can read: crawl.log
@@ -19,14 +19,9 @@ var rawAnswers = map[string]string{
 
 func TestUnreadableResponsesAreLoggedMinus5(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		for path := range rawAnswers {
-			fmt.Fprintf(w, `<a href="%s">x</a> `, path)
-		}
-	})
+	mux.HandleFunc("/{$}", linkingTo(slices.Sorted(maps.Keys(rawAnswers))...))
 	for path, raw := range rawAnswers {
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) {
 			conn, buf, err := http.NewResponseController(w).Hijack()
 			if err != nil {
 				t.Errorf("hijack: %v", err)
@@ -37,20 +32,12 @@ func TestUnreadableResponsesAreLoggedMinus5(t *testing.T) {
 			_ = buf.Flush()
 		})
 	}
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	cfg := testConfig(t, srv.URL+"/")
-	cfg.Retries = 0
-	if err := runCrawl(t, t.Context(), cfg, crawler.Options{}); err != nil {
-		t.Fatalf("crawl: %v", err)
-	}
-	log := readCrawlLog(t, cfg)
-	responses := responsesByURL(readWARCs(t, cfg.Output+"/archive"))
+	c := crawlMux(t, mux, func(cfg *config.Config) { cfg.Retries = 0 })
 	for path := range rawAnswers {
-		if lines := linesOf(log, srv.URL+path); len(lines) != 1 || lines[0].status != "-5" || !lines[0].has("other") {
+		if lines := linesOf(c.log, c.base+path); len(lines) != 1 || lines[0].status != "-5" || !lines[0].has("other") {
 			t.Errorf("%s: crawl.log lines %v, want one -5 annotated other", path, lines)
 		}
-		if _, ok := responses[srv.URL+path]; ok {
+		if _, ok := c.responses[c.base+path]; ok {
 			t.Errorf("%s: a reply no client can read was archived as a response", path)
 		}
 	}
