@@ -2,11 +2,9 @@ package config
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,8 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/goccy/go-yaml"
 )
 
 // Version is arkisto's release; it goes into the user agent and warcinfo.
@@ -120,24 +116,17 @@ func Default() Config {
 	}
 }
 
-// LoadFile reads a YAML config on top of the defaults. Unknown keys are errors.
+// LoadFile reads a YAML config on top of the defaults. Unknown keys,
+// anchors and aliases, and files over MaxFileSize are errors.
 func LoadFile(path string) (Config, error) {
 	cfg := Default()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("read config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
-	err = dec.Decode(&cfg)
+	err := decodeFile(path, "config", &cfg)
 	if errors.Is(err, io.EOF) {
 		// An empty or comments-only file: the decoder zeroes its target
 		// before it reports io.EOF, so start from the defaults again.
 		return Default(), nil
 	}
-	if err != nil {
-		return cfg, fmt.Errorf("config %s: %s", path, yaml.FormatError(err, false, true))
-	}
-	return cfg, nil
+	return cfg, err
 }
 
 // Finish reads the seeds file, fills the defaults that depend on the seeds
@@ -152,6 +141,13 @@ func (c *Config) Finish() error {
 	}
 	if err := c.Validate(); err != nil {
 		return err
+	}
+	// A job name given names the output folder below: it must be one
+	// plain path segment. The name taken from a seed's host is one.
+	if c.Job != "" {
+		if err := CheckName(c.Job); err != nil {
+			return fieldError("job", err.Error())
+		}
 	}
 	if c.Job == "" {
 		u, _ := url.Parse(c.StartURLs()[0])
@@ -209,32 +205,25 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if err := c.checkCounts(); err != nil {
+		return err
+	}
 	checks := []struct {
 		name string
 		bad  bool
 		why  string
 	}{
-		{"max_depth", c.MaxDepth < 0, "must be 0 or more"},
 		{"max_pages", c.MaxPages < 0, "must be 0 (no limit) or more"},
 		{"delay", c.Delay < 0, "must not be negative"},
-		{"host_concurrency", c.HostConcurrency < 1, "must be at least 1"},
-		{"workers", c.Workers < 1, "must be at least 1"},
 		{"timeout", c.Timeout <= 0, "must be positive"},
 		{"max_body_size", c.MaxBodySize <= 0, "must be positive"},
 		{"grace_period", c.GracePeriod < 0, "must not be negative"},
-		{"delay_factor", c.DelayFactor < 0, "must be 0 (off) or more"},
 		{"max_delay", c.MaxDelay < 0, "must not be negative"},
-		{"retries", c.Retries < 0, "must be 0 or more"},
 		{"retry_delay", c.RetryDelay <= 0, "must be positive"},
 		{"max_retry_after", c.MaxRetryAfter < 0, "must not be negative"},
-		{"max_redirects", c.MaxRedirects < 0, "must be 0 or more"},
 		{"max_pages_per_host", c.MaxPagesPerHost < 0, "must be 0 (no limit) or more"},
 		{"dedup_min_size", c.DedupMinSize < 0, "must be 0 or more"},
-		{"max_url_length", c.MaxURLLength < 0, "must be 0 (default) or more"},
-		{"max_path_depth", c.MaxPathDepth < 0, "must be 0 (default) or more"},
-		{"max_query_params", c.MaxQueryParams < 0, "must be 0 (default) or more"},
 		{"warc_max_size", c.WARCMaxSize <= 0, "must be positive"},
-		{"warc_prefix", strings.ContainsAny(c.WARCPrefix, `/\`) || c.WARCPrefix == "", "must be a non-empty file name part without slashes"},
 		{"warc_version", c.WARCVersion != "1.0" && c.WARCVersion != "1.1", `must be "1.1" or "1.0", quoted in YAML where 1.0 unquoted is the number 1`},
 		// These end up in HTTP headers or WARC header fields, where a line
 		// break would smuggle in a header of its own.
@@ -248,8 +237,11 @@ func (c *Config) Validate() error {
 			return fieldError(ck.name, ck.why)
 		}
 	}
+	if err := CheckName(c.WARCPrefix); err != nil {
+		return fieldError("warc_prefix", err.Error())
+	}
 	if c.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+		if err := checkListenAddr(c.MetricsAddr); err != nil {
 			return fieldError("metrics_addr", err.Error())
 		}
 	}
@@ -292,7 +284,7 @@ func checkSeed(s string) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("URL %q: scheme must be http or https", s)
 	}
-	if u.Hostname() == "" {
+	if strings.Trim(u.Hostname(), ".") == "" { // "http://../" would name the folder collections/..
 		return fmt.Errorf("URL %q has no host", s)
 	}
 	return nil

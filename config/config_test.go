@@ -284,6 +284,19 @@ func TestValidate(t *testing.T) {
 		{"metrics_addr without port", func(c *Config) { c.MetricsAddr = "localhost" }, "metrics_addr"},
 		{"pushgateway scheme", func(c *Config) { c.Pushgateway = "ftp://x" }, "pushgateway"},
 		{"first fault wins", func(c *Config) { c.Scope, c.Workers = "site", 0 }, "scope"},
+		{"warc_prefix .", func(c *Config) { c.WARCPrefix = "." }, "warc_prefix"},
+		{"warc_prefix ..", func(c *Config) { c.WARCPrefix = ".." }, "warc_prefix"},
+		{"warc_prefix with a newline", func(c *Config) { c.WARCPrefix = "a\nb" }, "warc_prefix"},
+		{"warc_prefix with a tab", func(c *Config) { c.WARCPrefix = "a\tb" }, "warc_prefix"},
+		{"warc_prefix of 300 characters", func(c *Config) { c.WARCPrefix = strings.Repeat("p", 300) }, "warc_prefix"},
+		{"warc_prefix at the length limit", func(c *Config) { c.WARCPrefix = strings.Repeat("p", MaxNameLength) }, ""},
+		{"warc_prefix with dots inside", func(c *Config) { c.WARCPrefix = "news.example-2026" }, ""},
+		{"metrics port 0", func(c *Config) { c.MetricsAddr = "127.0.0.1:0" }, "metrics_addr"},
+		{"metrics port 99999", func(c *Config) { c.MetricsAddr = "127.0.0.1:99999" }, "metrics_addr"},
+		{"metrics port by service name", func(c *Config) { c.MetricsAddr = "127.0.0.1:http" }, "metrics_addr"},
+		{"metrics port empty", func(c *Config) { c.MetricsAddr = "127.0.0.1:" }, "metrics_addr"},
+		{"metrics port 65535", func(c *Config) { c.MetricsAddr = "127.0.0.1:65535" }, ""},
+		{"metrics port 1 on all interfaces", func(c *Config) { c.MetricsAddr = ":1" }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

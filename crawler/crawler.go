@@ -168,6 +168,11 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 
 	g, gctx := errgroup.WithContext(takeCtx)
 	for i := range c.cfg.Workers {
+		if gctx.Err() != nil {
+			// Stopped while workers start (a signal, --max-pages reached,
+			// a worker's error): start no more.
+			break
+		}
 		w, err := c.newWorker(fetchCtx, i+1)
 		if err != nil {
 			return err

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Heritrix fetch status codes for URLs that got no HTTP status.
@@ -21,6 +23,10 @@ const (
 	statusBlocked          = -5001
 	statusRobots           = -9998
 )
+
+// noteTLSUnverified marks an HTTPS fetch whose certificate would not
+// verify: the transport accepts it, and the archive says so.
+const noteTLSUnverified = "tls-unverified"
 
 // logEntry is one crawl.log line, in Heritrix's column order.
 type logEntry struct {
@@ -79,15 +85,30 @@ func formatLogEntry(now time.Time, e logEntry) string {
 		field(e.Hops), field(e.Via), field(e.MIME), e.Worker, fetch, field(e.Digest), annotations)
 }
 
-// field keeps crawl.log columns space-separated whatever a URL or MIME holds.
+// field keeps crawl.log columns space-separated whatever a URL or MIME
+// holds: ASCII blanks and line ends become '+' (as in a query string);
+// other control characters, Unicode spaces (which many readers split on
+// too) and bytes that are not UTF-8 are percent-escaped. So a raw value
+// from a page or a header (a malformed link or Location) can neither split
+// a line or a column nor send escape sequences to a terminal.
 func field(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-			return '+'
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == ' ' || r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte('+')
+		case r == utf8.RuneError && size == 1, unicode.IsControl(r), unicode.IsSpace(r):
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+		default:
+			b.WriteString(s[i : i+size])
 		}
-		return r
-	}, s)
+		i += size
+	}
+	return b.String()
 }

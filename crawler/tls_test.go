@@ -85,12 +85,16 @@ func TestCrawlOverTLS(t *testing.T) {
 	trusting := x509.NewCertPool()
 	trusting.AddCert(srv.Certificate())
 
+	// A certificate that would not verify is accepted, as archives do,
+	// and every fetch over it says tls-unverified in crawl.log.
 	tests := []struct {
-		name string
-		tls  *tls.Config
+		name       string
+		tls        *tls.Config
+		unverified bool
 	}{
-		{"verifying the server's certificate", &tls.Config{RootCAs: trusting, MinVersion: tls.VersionTLS12}},
-		{"default config accepts any certificate", nil},
+		{"verifying the server's certificate", &tls.Config{RootCAs: trusting, MinVersion: tls.VersionTLS12}, false},
+		{"default config accepts any certificate, noting the unknown authority", nil, true},
+		{"any certificate accepted, checked against an injected root", &tls.Config{InsecureSkipVerify: true, RootCAs: trusting}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +109,19 @@ func TestCrawlOverTLS(t *testing.T) {
 				t.Errorf("gowarc read %d records, the independent reader %d", n, len(recs))
 			}
 			assertPlaintextTLSRecords(t, srv.URL, recs)
+			fetches := 0
+			for _, l := range readCrawlLog(t, cfg) {
+				if strings.HasPrefix(l.status, "-") {
+					continue
+				}
+				fetches++
+				if l.has("tls-unverified") != tt.unverified {
+					t.Errorf("crawl.log line %q: tls-unverified %v, want %v", l.raw, !tt.unverified, tt.unverified)
+				}
+			}
+			if fetches != len(tinyPaths) {
+				t.Errorf("%d fetches logged, want %d", fetches, len(tinyPaths))
+			}
 		})
 	}
 

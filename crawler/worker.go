@@ -26,17 +26,19 @@ type worker struct {
 
 	// Set while one request runs: the item by fetch, the rest by the
 	// callbacks of collector and transport.
-	item     frontier.Item
-	exchange *capture.Exchange
-	response *colly.Response
+	item        frontier.Item
+	exchange    *capture.Exchange
+	response    *colly.Response
+	badLocation string // a Location net/http could not parse (see locationKeeper)
 }
 
 // fetched is what one fetch produced.
 type fetched struct {
-	exchange *capture.Exchange // nil when no request went out
-	response *colly.Response   // nil when no HTTP response was parsed
-	record   warc.Written      // the response record, if one was written
-	err      error
+	exchange    *capture.Exchange // nil when no request went out
+	response    *colly.Response   // nil when no HTTP response was parsed
+	badLocation string            // a redirect's Location that does not parse, taken out of response
+	record      warc.Written      // the response record, if one was written
+	err         error
 }
 
 func (c *Crawler) newWorker(fetchCtx context.Context, id int) (*worker, error) {
@@ -62,7 +64,7 @@ func (c *Crawler) newWorker(fetchCtx context.Context, id int) (*worker, error) {
 		colly.MaxBodySize(0), // the transport cuts: the record at max_body_size, what colly reads at parseLimit
 		colly.StdlibContext(fetchCtx),
 	)
-	w.collector.WithTransport(w.transport)
+	w.collector.WithTransport(locationKeeper{next: w.transport, w: w})
 	// The transport enforces the real limit; this only keeps colly's 10s default out of the way.
 	w.collector.SetRequestTimeout(c.cfg.Timeout + 5*time.Second)
 	// Every redirect hop is its own exchange and goes back through the frontier.
@@ -161,12 +163,12 @@ func (w *worker) finish(ctx context.Context, it frontier.Item, e logEntry, gap t
 // fetch runs one GET of it, at u, through colly and returns what was
 // exchanged.
 func (w *worker) fetch(it frontier.Item, u *url.URL) fetched {
-	w.item, w.exchange, w.response = it, nil, nil
+	w.item, w.exchange, w.response, w.badLocation = it, nil, nil, ""
 	hdr := http.Header{}
 	hdr.Set("User-Agent", w.c.cfg.UserAgent)
 	hdr.Set("Accept-Encoding", "gzip") // colly decodes gzip only; br or zstd would reach the parser encoded
 	err := w.collector.Request(http.MethodGet, u.String(), nil, nil, hdr)
-	f := fetched{exchange: w.exchange, response: w.response, err: err}
+	f := fetched{exchange: w.exchange, response: w.response, badLocation: w.badLocation, err: err}
 	if f.exchange != nil && f.exchange.Err != nil && f.err == nil {
 		f.err = f.exchange.Err
 	}
@@ -185,6 +187,11 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	ex := f.exchange
 	if ex != nil {
 		e.Start, e.Duration = ex.Start, ex.Duration
+		if ex.CertError != nil {
+			// Fetched all the same, as archives do, and said.
+			e.Annotations = append(e.Annotations, noteTLSUnverified)
+			c.log.Debug("certificate would not verify", "url", it.URL, "err", ex.CertError)
+		}
 	}
 	// Nothing usable arrived: no headers, or a failure before they ended.
 	// Bytes cut after complete headers are archived with WARC-Truncated.

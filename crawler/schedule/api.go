@@ -17,7 +17,8 @@ import (
 //	POST /api/jobs/{name}/pause  stop scheduled runs (a triggered run still starts)
 //	POST /api/jobs/{name}/resume scheduled runs again
 //
-// With a token configured, every call needs "Authorization: Bearer TOKEN".
+// With a token configured, every call needs "Authorization: Bearer TOKEN"
+// (the scheme in any case).
 func (d *daemon) apiHandler(ctx context.Context) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/jobs", func(w http.ResponseWriter, _ *http.Request) {
@@ -68,16 +69,26 @@ func (d *daemon) withJob(h func(http.ResponseWriter, *http.Request, *job)) http.
 }
 
 func requireToken(token string, next http.Handler) http.Handler {
-	want := []byte("Bearer " + token)
+	want := []byte(token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(strings.TrimSpace(r.Header.Get("Authorization")))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
+		if subtle.ConstantTimeCompare(bearerToken(r.Header.Get("Authorization")), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="arkisto"`)
 			writeError(w, http.StatusUnauthorized, errors.New("missing or wrong bearer token"))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bearerToken reads the credentials of an Authorization header of the
+// Bearer scheme, nil for another scheme. The scheme is matched in any case
+// and may be followed by several spaces (RFC 9110 11.4).
+func bearerToken(header string) []byte {
+	scheme, credentials, _ := strings.Cut(strings.TrimSpace(header), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return nil
+	}
+	return []byte(strings.TrimLeft(credentials, " "))
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -201,19 +201,29 @@ func (d *daemon) post(t *testing.T, path string) int {
 // call sends a request with an optional bearer token and returns the status.
 func call(t *testing.T, method, url, token string) int {
 	t.Helper()
+	authorization := ""
+	if token != "" {
+		authorization = "Bearer " + token
+	}
+	return callAuthorized(t, method, url, authorization)
+}
+
+// callAuthorized is call with the Authorization header as given ("" for none).
+func callAuthorized(t *testing.T, method, url, authorization string) int {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
 	return resp.StatusCode
 }
 
