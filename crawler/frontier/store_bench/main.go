@@ -30,7 +30,7 @@ type config struct {
 
 func main() {
 	var c config
-	flag.StringVar(&c.store, "store", "bolt", "bolt, pebble (built with -tags pebble) or memory")
+	flag.StringVar(&c.store, "store", "bolt", "bolt or memory")
 	flag.StringVar(&c.dir, "dir", "", "folder for the store (default: a new temporary folder, removed after)")
 	flag.IntVar(&c.urls, "urls", 5_000_000, "URLs to queue")
 	flag.IntVar(&c.hosts, "hosts", 50_000, "hosts they spread over")
@@ -121,8 +121,6 @@ func open(c config, opts frontier.Options) (frontier.Frontier, error) {
 	switch c.store {
 	case "bolt":
 		return frontier.OpenBolt(filepath.Join(c.dir, "frontier.db"), opts)
-	case "pebble":
-		return openPebble(filepath.Join(c.dir, "frontier.pebble"), opts)
 	case "memory":
 		return frontier.NewMemory(opts), nil
 	}
