@@ -83,7 +83,7 @@ func testConcurrentCrawl(t *testing.T, open Opener) {
 	)
 	f := open(t, frontier.Options{HostConcurrency: limit})
 	for h := range hosts {
-		push(t, f, crawlItem(h, 0))
+		Push(t, f, crawlItem(h, 0))
 	}
 	rules := &hostRules{
 		limit:    limit,
