@@ -38,7 +38,7 @@ func TestBoltReopen(t *testing.T) {
 		}
 		backOff := time.Now().Add(time.Hour) // say, Retry-After: 3600
 		ft.Done(t, first, ft.NextIs(t, first, robotsA), backOff)
-		ft.NextIs(t, first, b1)  // in flight when the crawl stops
+		ft.NextIs(t, first, b1) // in flight when the crawl stops
 		ft.Push(t, first, bCSS) // found on b1
 		want := frontier.Stats{Queued: 3, Seen: 6, Hosts: 2, HostsWaiting: 2, InFlight: 1}
 		if got := first.Stats(); got != want {
