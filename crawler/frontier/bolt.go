@@ -14,16 +14,18 @@ import (
 // Writes are group-committed: Push, Retry, Mark, Done and DropHost append
 // their writes to a log in memory and return at once; a background flusher
 // commits all that is pending in one fsynced transaction once the oldest
-// pending write has waited commitWindow (2 ms), or sooner when many are
-// pending. Commits take the log in the order the calls were accepted, so
-// the file always holds the state as of some call, all calls before it
-// included. After a crash (kill -9, power loss) that means:
+// pending write has waited commitWindow (2 ms), sooner when many are
+// pending or when Settle asks. Commits take the log in the order the calls
+// were accepted, so the file always holds the state as of some call, all
+// calls before it included. After a crash (kill -9, power loss) that means:
 //   - An item leaves the disk only with the commit of its Done, so an item
 //     handed out is still there, ahead of the items queued after it: it is
 //     queued again at the front of its host's queue. That holds for the
-//     items in flight and for those whose Done was not committed yet (the
-//     last milliseconds' worth): a URL whose records reached the WARC may
-//     be fetched once more on resume.
+//     items in flight and for those whose Done was not committed yet: a URL
+//     whose records reached the WARC may be fetched once more on resume.
+//     A crawler that calls Settle (see Settler) before writing a fetch's
+//     records repeats at most one such fetch per worker: the previous
+//     fetch's Done is committed before the next fetch's records are written.
 //   - None is lost. A page's discovered URLs are pushed before its Done, so
 //     they are committed no later than the Done: a crash that loses a push
 //     loses the Done of the page it was found on, and that page, fetched

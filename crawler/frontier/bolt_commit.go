@@ -7,16 +7,18 @@ import (
 
 // Writes reach the disk in group commits made by a background flusher: a
 // commit takes everything pending once the oldest pending write has waited
-// commitWindow, or at once when commitWrites are pending. The window is
-// short next to a fetch, so a crash undoes little more than the fetches in
-// flight (see Bolt), yet long enough that one fsynced commit carries the
-// Done calls of many fetches. A caller waits for a commit only when
-// maxPending writes are pending, which bounds the memory they hold (a few
-// hundred bytes each) when commits cannot keep up.
+// commitWindow, at once when commitWrites are pending, or at once when
+// Settle needs it. The window is shorter than most fetches, so the Done of
+// a worker's fetch is mostly committed by the time Settle of its next
+// fetch asks, and long enough that one fsynced commit carries the Done
+// calls of several fetches. A caller waits for a commit only in Settle,
+// when the commit did not end during the fetch, and when maxPending writes
+// wait, which bounds the memory they and the transaction that commits them
+// hold when commits cannot keep up.
 const (
 	commitWindow = 2 * time.Millisecond
-	commitWrites = 8192
-	maxPending   = 4 * commitWrites
+	commitWrites = 4096
+	maxPending   = 2 * commitWrites
 )
 
 // commitLog holds the writes of Push, Retry, Mark, Done and DropHost in
@@ -124,15 +126,18 @@ func (f *diskFrontier) flusher(stop <-chan struct{}) {
 	}
 }
 
-// flushLocked returns once every write appended so far is committed. It is
-// called with f.mu held and releases it while it waits or writes, so other
-// callers go on queueing writes meanwhile; whoever finds no commit running
-// leads the next one and takes everything pending. The flusher calls it
-// when a window ends; Close and SetMeta call it to be on disk at once; a
-// caller calls it when maxPending writes wait.
-func (f *diskFrontier) flushLocked() error {
+// flushLocked returns once every write appended so far is committed: the
+// flusher calls it when a window ends; Close and SetMeta call it to be on
+// disk at once; a caller calls it when maxPending writes wait.
+func (f *diskFrontier) flushLocked() error { return f.commitLocked(f.log.appended) }
+
+// commitLocked returns once the first target writes ever appended are
+// committed. It is called with f.mu held and releases it while it waits or
+// writes, so other callers go on queueing writes meanwhile; whoever finds
+// no commit running leads the next one and takes everything pending, which
+// groups the writes of concurrent callers into one transaction.
+func (f *diskFrontier) commitLocked(target uint64) error {
 	l := &f.log
-	target := l.appended
 	for l.committed < target {
 		if f.err != nil {
 			return f.err

@@ -128,6 +128,49 @@ func TestCommitWindow(t *testing.T) {
 	})
 }
 
+// Settle commits at once what was accepted before its item was handed
+// out, and waits for nothing accepted after.
+func TestSettle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := openTestDisk(t, func(kv kvStore) kvStore { return kv })
+		pushPage(t, f, "http://a.example/1")
+		pushPage(t, f, "http://a.example/2")
+		time.Sleep(commitWindow)
+		synctest.Wait()
+		take := func() Item {
+			t.Helper()
+			it, err := f.Next(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return it
+		}
+		settle := func(it Item) {
+			t.Helper()
+			if err := f.Settle(t.Context(), it); err != nil {
+				t.Fatalf("Settle(%s): %v", it.URL, err)
+			}
+		}
+
+		a1 := take()
+		pushPage(t, f, "http://b.example/1") // after a1 was handed out
+		settle(a1)
+		if f.unflushed() == 0 {
+			t.Fatal("Settle committed what came after its item was handed out")
+		}
+		if err := f.Done(t.Context(), a1, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		a2 := take()
+		start := time.Now()
+		settle(a2)
+		if n := f.unflushed(); n != 0 || !time.Now().Equal(start) {
+			t.Fatalf("Settle returned after %v with %d writes not committed; want them committed at once", time.Since(start), n)
+		}
+		settle(Item{URL: "http://c.example/", Host: "http://c.example"}) // not in flight: nothing to wait for
+	})
+}
+
 // A full batch is committed at once, without waiting for the window.
 func TestCommitFullBatch(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -13,13 +13,15 @@ type diskHost struct {
 	stored hostRecord // what its record on disk says, once committed
 }
 
-// lease is an item in flight and where it lies on disk, for Done to
-// delete it.
+// lease is an item in flight, where it lies on disk, for Done to delete
+// it, and how many writes were appended before it was handed out, for
+// Settle.
 type lease struct {
 	url      string
 	priority Priority
 	attempt  int
 	key      []byte
+	after    uint64
 }
 
 // leaseOf finds the lease that Done of it ends: the one of its URL (of its

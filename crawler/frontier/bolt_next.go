@@ -53,7 +53,7 @@ func (f *diskFrontier) takeLocked(h *diskHost, now time.Time) (Item, error) {
 	}
 	q.next = seq + 1
 	q.queued--
-	h.leases = append(h.leases, lease{url: it.URL, priority: p, attempt: it.Attempt, key: queueKey(h.id, p, seq)})
+	h.leases = append(h.leases, lease{url: it.URL, priority: p, attempt: it.Attempt, key: queueKey(h.id, p, seq), after: f.log.appended})
 	f.sched.take(h, p, now, h.backlog())
 	return it, nil
 }
@@ -82,6 +82,27 @@ func (f *diskFrontier) headLocked(h *diskHost, p Priority) (Item, uint32, error)
 		return q.mem[i], q.next, nil
 	}
 	return Item{}, 0, fmt.Errorf("read queue of %s: %d entries missing: %w", h.key, q.queued, errCorrupt)
+}
+
+// Settle implements Settler: it returns once every call accepted before
+// Next handed out it is committed, committing at once rather than at the
+// end of the window when it has to wait. An item not in flight has nothing
+// to wait for.
+func (f *diskFrontier) Settle(_ context.Context, it Item) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.usable(); err != nil {
+		return err
+	}
+	h := f.hosts[it.Host]
+	if h == nil {
+		return nil
+	}
+	i, ok := h.leaseOf(it)
+	if !ok {
+		return nil
+	}
+	return f.commitLocked(h.leases[i].after)
 }
 
 // Done deletes it from the queue on disk, in the next commit, which also

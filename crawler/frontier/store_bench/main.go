@@ -25,6 +25,7 @@ type config struct {
 	hosts   int
 	links   int
 	workers int
+	fetch   time.Duration
 	profile string
 }
 
@@ -36,6 +37,7 @@ func main() {
 	flag.IntVar(&c.hosts, "hosts", 50_000, "hosts they spread over")
 	flag.IntVar(&c.links, "links", 50, "URLs pushed per host in a row, as the links of one page are; 1 spreads every push over the hosts in turn")
 	flag.IntVar(&c.workers, "workers", 128, "goroutines draining the frontier, as crawl workers do; their Done calls share commits")
+	flag.DurationVar(&c.fetch, "fetch", 0, "how long each worker holds an item before it records it, as a fetch does")
 	flag.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -98,7 +100,7 @@ func run(ctx context.Context, c config) error {
 	}
 
 	start = time.Now()
-	n, err := drain(ctx, f, c.workers)
+	n, err := drain(ctx, f, c.workers, c.fetch)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
 	}
@@ -160,8 +162,11 @@ func enqueue(ctx context.Context, f frontier.Frontier, c config) error {
 	return nil
 }
 
-// drain takes and finishes every URL with workers goroutines.
-func drain(ctx context.Context, f frontier.Frontier, workers int) (int, error) {
+// drain takes and finishes every URL with workers goroutines, calling the
+// frontier as a crawl does: Next, a fetch of the given duration, Settle
+// before the records would be written, Done.
+func drain(ctx context.Context, f frontier.Frontier, workers int, fetch time.Duration) (int, error) {
+	settler, _ := f.(frontier.Settler)
 	counts := make([]int, workers)
 	g, ctx := errgroup.WithContext(ctx)
 	for w := range workers {
@@ -173,6 +178,14 @@ func drain(ctx context.Context, f frontier.Frontier, workers int) (int, error) {
 				}
 				if err != nil {
 					return fmt.Errorf("next: %w", err)
+				}
+				if fetch > 0 {
+					time.Sleep(fetch)
+				}
+				if settler != nil {
+					if err := settler.Settle(ctx, it); err != nil {
+						return fmt.Errorf("settle: %w", err)
+					}
 				}
 				if err := f.Done(ctx, it, time.Time{}); err != nil {
 					return fmt.Errorf("done: %w", err)
