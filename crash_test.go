@@ -4,10 +4,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,15 +23,18 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/nlnwa/gowarc/v3"
+	"golang.org/x/sys/unix"
 
+	"arkisto/crawler/cli/clitest"
 	"arkisto/crawler/testsite"
 )
 
 // The crash-safety acceptance tests of issue 5: kill -9 at chosen moments
-// and resume, resume settings, and a full disk. Linux only: they watch WARC
-// files grow through inotify and mount a small tmpfs.
+// and resume, resume settings, and a full disk. Linux only: they hold the
+// crawler's reads through fanotify and mount a small tmpfs.
 
 // The kill test's site and crawl.
 const (
@@ -40,7 +45,8 @@ const (
 	crashWorkers = 4
 	bigPath      = "/big.bin"
 	// bigSize of random bytes: its gzip member is as large as the body, so
-	// writing it takes many writes and a while.
+	// writing it takes many reads of its spool file, at any of which the
+	// mid-write run can stop the crawler.
 	bigSize = 8 << 20
 	// cutAt is the size of the file being written at which the mid-write
 	// run kills the crawler: more than everything else the crawl writes
@@ -61,12 +67,29 @@ type crashSite struct {
 	targets []string
 	holdAt  int           // 1-based index into targets of the request to hold; 0 for none
 	reached chan struct{} // closed when that request arrives
+	conns   int           // connections open
+	settled chan struct{} // closed and replaced when conns changes
 }
 
 func newCrashSite(t *testing.T, site http.Handler, big []byte) (*crashSite, string) {
 	t.Helper()
-	s := &crashSite{site: site, big: big}
-	srv := httptest.NewServer(s)
+	s := &crashSite{site: site, big: big, settled: make(chan struct{})}
+	srv := httptest.NewUnstartedServer(s)
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		switch state {
+		case http.StateNew:
+			s.conns++
+		case http.StateClosed, http.StateHijacked:
+			s.conns--
+		default:
+			return
+		}
+		close(s.settled)
+		s.settled = make(chan struct{})
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return s, srv.URL
 }
@@ -81,11 +104,26 @@ func (s *crashSite) holdRequest(n int) <-chan struct{} {
 	return s.reached
 }
 
-// requested returns the request targets seen so far.
-func (s *crashSite) requested() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.targets)
+// requested returns the request targets seen, once no connection is
+// open: a killed crawler's last requests may reach the handler after its
+// death, and must be counted as its own, not as the next run's.
+func (s *crashSite) requested(t *testing.T) []string {
+	t.Helper()
+	guard := time.After(hangGuard)
+	for {
+		s.mu.Lock()
+		if s.conns == 0 {
+			defer s.mu.Unlock()
+			return slices.Clone(s.targets)
+		}
+		settled := s.settled
+		s.mu.Unlock()
+		select {
+		case <-settled:
+		case <-guard:
+			t.Fatalf("connections to the test site still open after %v", hangGuard)
+		}
+	}
 }
 
 func (s *crashSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -149,39 +187,100 @@ func killNow(t *testing.T, p *proc) {
 	}
 }
 
-// killAtOpenSize SIGKILLs p as soon as a WARC file being written in dir
-// (NAME.warc.gz.open) holds size bytes or more. It wakes on inotify events
-// for dir rather than polling, so it acts within a write or two of the
-// threshold. The channel closes once p was killed.
-func killAtOpenSize(t *testing.T, dir string, size int64, p *proc) <-chan struct{} {
+// spoolGate holds every read of a file in a folder until the test has
+// looked at the world, through fanotify permission events: a reading
+// process is stopped in its read(2) while the test decides. It needs
+// CAP_SYS_ADMIN, which CI has.
+type spoolGate struct {
+	f       *os.File
+	started bool          // killAt started the event loop
+	done    chan struct{} // closed when the event loop has ended
+}
+
+// newSpoolGate starts holding the reads of files in dir. The kernel
+// decides when a file is opened whether its reads raise permission events,
+// so it must exist before the process whose reads it holds opens them.
+// Until killAt runs, every reader waits.
+func newSpoolGate(t *testing.T, dir string) *spoolGate {
 	t.Helper()
-	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC | syscall.IN_NONBLOCK)
-	if err != nil {
-		t.Fatalf("inotify: %v", err)
+	fd, err := unix.FanotifyInit(unix.FAN_CLASS_CONTENT|unix.FAN_CLOEXEC|unix.FAN_NONBLOCK, unix.O_RDONLY|unix.O_LARGEFILE|unix.O_CLOEXEC)
+	if errors.Is(err, unix.EPERM) {
+		t.Skip("holding the crawler mid-record needs fanotify permission events, so CAP_SYS_ADMIN (CI runs as root)")
 	}
-	if _, err := syscall.InotifyAddWatch(fd, dir, syscall.IN_MODIFY|syscall.IN_CREATE); err != nil {
-		_ = syscall.Close(fd)
-		t.Fatalf("watch %s: %v", dir, err)
+	if err != nil {
+		t.Fatalf("fanotify: %v", err)
+	}
+	if err := unix.FanotifyMark(fd, unix.FAN_MARK_ADD, unix.FAN_ACCESS_PERM|unix.FAN_EVENT_ON_CHILD, unix.AT_FDCWD, dir); err != nil {
+		_ = unix.Close(fd)
+		t.Fatalf("fanotify mark %s: %v", dir, err)
 	}
 	// Non-blocking, so the runtime poller owns it and Close ends a Read.
-	events := os.NewFile(uintptr(fd), "inotify")
-	killed, done := make(chan struct{}), make(chan struct{})
+	g := &spoolGate{f: os.NewFile(uintptr(fd), "fanotify"), done: make(chan struct{})}
+	t.Cleanup(g.close)
+	return g
+}
+
+// killAt answers the held reads: those of p, once a .open WARC file in
+// archive holds size bytes or more, with SIGKILL. p is then inside a read
+// of its spool, so whatever record it is writing stays cut at the bytes
+// already in the file. Every other read is let through. The channel closes
+// once p was killed.
+func (g *spoolGate) killAt(t *testing.T, p *proc, archive string, size int64) <-chan struct{} {
+	killed := make(chan struct{})
+	g.started = true
 	go func() {
-		defer close(done)
-		buf := make([]byte, 64<<10)
+		defer close(g.done)
+		buf := make([]byte, 4096)
 		for {
-			if largestOpen(dir) >= size {
-				_ = p.cmd.Process.Kill()
-				close(killed)
+			n, err := g.f.Read(buf)
+			if err != nil {
 				return
 			}
-			if _, err := events.Read(buf); err != nil {
-				return
+			for off := 0; off+unix.FAN_EVENT_METADATA_LEN <= n; {
+				ev := (*unix.FanotifyEventMetadata)(unsafe.Pointer(&buf[off]))
+				if int(ev.Pid) == p.cmd.Process.Pid && largestOpen(archive) >= size && !isClosed(killed) {
+					_ = p.cmd.Process.Kill() // before the answer: the read never returns
+					close(killed)
+				}
+				if err := g.allow(ev); err != nil {
+					// Cleanup closed the group while an answer was on its
+					// way: the kernel lets held reads go on by itself.
+					if !errors.Is(err, os.ErrClosed) {
+						t.Errorf("answer fanotify event: %v", err)
+					}
+					return
+				}
+				off += int(ev.Event_len)
 			}
 		}
 	}()
-	t.Cleanup(func() { _ = events.Close(); <-done })
 	return killed
+}
+
+// allow lets a held read go on and releases the event's file.
+func (g *spoolGate) allow(ev *unix.FanotifyEventMetadata) error {
+	resp := unix.FanotifyResponse{Fd: ev.Fd, Response: unix.FAN_ALLOW}
+	_, err := g.f.Write(unsafe.Slice((*byte)(unsafe.Pointer(&resp)), unsafe.Sizeof(resp)))
+	if ev.Fd >= 0 {
+		err = errors.Join(err, unix.Close(int(ev.Fd)))
+	}
+	return err
+}
+
+// close stops holding reads: the kernel lets every one still held go on.
+func (g *spoolGate) close() {
+	if g.f.Close() == nil && g.started {
+		<-g.done
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // largestOpen returns the size of the largest .open WARC file in dir.
@@ -236,33 +335,12 @@ func captures(t *testing.T, archive, base string) map[string]map[string]int {
 
 func capturesIn(t *testing.T, path, base string) map[string]int {
 	t.Helper()
-	wf, err := gowarc.NewWarcFileReader(path, 0)
-	if err != nil {
-		t.Fatalf("gowarc open %s: %v", path, err)
-	}
-	defer wf.Close()
 	counts := map[string]int{}
-	for rec, err := range wf.Records() {
-		if err != nil {
-			t.Fatalf("gowarc read %s: %v", path, err)
+	clitest.ReadWithGowarc(t, path, func(rec gowarc.WarcRecord) {
+		if typ := rec.Type(); typ == gowarc.Response || typ == gowarc.Revisit {
+			counts[strings.TrimPrefix(rec.WarcHeader().Get(gowarc.WarcTargetURI), base)]++
 		}
-		raw, err := rec.WarcRecord.Block().RawBytes()
-		if err == nil {
-			_, err = io.Copy(io.Discard, raw)
-		}
-		if err != nil {
-			t.Fatalf("gowarc block in %s: %v", path, err)
-		}
-		for _, v := range rec.Validation {
-			if !strings.Contains(v.Error(), "payload") {
-				t.Errorf("gowarc %s: %v", path, v)
-			}
-		}
-		if typ := rec.WarcRecord.Type(); typ == gowarc.Response || typ == gowarc.Revisit {
-			counts[strings.TrimPrefix(rec.WarcRecord.WarcHeader().Get(gowarc.WarcTargetURI), base)]++
-		}
-		rec.Close()
-	}
+	})
 	return counts
 }
 
@@ -448,8 +526,13 @@ func killAndResume(t *testing.T, big []byte, want []string, holdAt int) {
 		t.Fatal(err)
 	}
 	var reached <-chan struct{}
+	var gate *spoolGate
 	if holdAt > 0 {
 		reached = cs.holdRequest(holdAt)
+	} else {
+		// The big record is copied into the WARC file from its spool file,
+		// which the crawler makes in TMPDIR.
+		gate = newSpoolGate(t, os.TempDir())
 	}
 	began := time.Now()
 	p := start(t, "", crashCrawlArgs(out, base)...)
@@ -457,16 +540,17 @@ func killAndResume(t *testing.T, big []byte, want []string, holdAt int) {
 		killWhenHeld(t, p, reached, fmt.Sprintf("request %d", holdAt))
 	} else {
 		select {
-		case <-killAtOpenSize(t, archive, cutAt, p):
+		case <-gate.killAt(t, p, archive, cutAt):
 		case <-p.exited:
 			t.Fatalf("arkisto exited before a WARC file reached %d bytes; stderr:\n%s", cutAt, p.errText())
 		case <-time.After(hangGuard):
 			t.Fatalf("no WARC file reached %d bytes within %v", cutAt, hangGuard)
 		}
 		killNow(t, p)
+		gate.close()
 	}
 	killedAfter := time.Since(began)
-	requested := cs.requested()
+	requested := cs.requested(t)
 	before := warcNames(t, archive)
 	open := openFiles(archive)
 
@@ -571,23 +655,23 @@ func TestResumeSettings(t *testing.T) {
 	// killed leaves an unfinished crawl in out and returns the requests
 	// its process made.
 	killed := func(args []string) []string {
-		asked := len(cs.requested())
+		asked := len(cs.requested(t))
 		reached := cs.holdRequest(40)
 		p := start(t, "", args...)
 		killWhenHeld(t, p, reached, "the 40th request")
-		return cs.requested()[asked:]
+		return cs.requested(t)[asked:]
 	}
 
 	killed(withScope("domain"))
 	unfinished := warcNames(t, archive)
 
 	t.Run("other settings are refused", func(t *testing.T) {
-		asked := len(cs.requested())
+		asked := len(cs.requested(t))
 		code, _, stderr := run(t, withScope("host")...)
 		if code != exitUsage || !strings.Contains(stderr, "scope") {
 			t.Errorf("exit status %d, want %d naming scope; stderr:\n%s", code, exitUsage, stderr)
 		}
-		if len(cs.requested()) != asked || !maps.Equal(warcNames(t, archive), unfinished) {
+		if len(cs.requested(t)) != asked || !maps.Equal(warcNames(t, archive), unfinished) {
 			t.Errorf("the refused crawl fetched or wrote something")
 		}
 	})
@@ -617,7 +701,7 @@ func TestResumeSettings(t *testing.T) {
 		earlier := warcNames(t, archive)
 		requested := killed(withScope("host"))
 		beforeKill := warcNames(t, archive)
-		asked := len(cs.requested())
+		asked := len(cs.requested(t))
 		code, _, stderr := run(t, withScope("host")...)
 		if code != exitOK {
 			t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
@@ -631,16 +715,19 @@ func TestResumeSettings(t *testing.T) {
 		checkDuplicates(t, byFile, beforeKill, requested)
 		// The front page was done long before the kill: a resumed crawl
 		// does not ask for it again, a restarted one would.
-		if slices.Contains(cs.requested()[asked:], "/") {
+		if slices.Contains(cs.requested(t)[asked:], "/") {
 			t.Errorf("the run after the kill fetched the front page again: it started over instead of resuming")
 		}
 	})
 }
 
 // mountTmpfs mounts a tmpfs of size ("3m") on a new folder until the test
-// ends. It needs root, which CI has.
+// ends. It needs root, which CI has: elsewhere the test is skipped.
 func mountTmpfs(t *testing.T, size string) string {
 	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skipf("mounting a %s tmpfs needs root (CI runs as root); running as uid %d", size, os.Geteuid())
+	}
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Fatalf("mount a %s tmpfs on %s (this test needs root): %v: %s", size, dir, err, out)
@@ -683,7 +770,7 @@ func TestDiskFullStopsAndResumes(t *testing.T) {
 	if code == exitOK || !strings.Contains(stderr, "disk is full") {
 		t.Fatalf("exit status %d, want a failure saying the disk is full; stderr:\n%s", code, stderr)
 	}
-	requested := cs.requested()
+	requested := cs.requested(t)
 	before := warcNames(t, archive)
 	// Closing can fail too on a full disk: a file left .open must be one
 	// the resume repairs (checked below); every closed one reads whole now.

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -21,12 +19,18 @@ import (
 	"time"
 
 	"github.com/nlnwa/gowarc/v3"
-	"github.com/spf13/pflag"
 	"go.uber.org/goleak"
 
-	"arkisto/config"
+	"arkisto/crawler/cli"
+	"arkisto/crawler/cli/clitest"
 	"arkisto/crawler/testsite"
-	"arkisto/warc"
+)
+
+// The exit statuses, as the command line chooses them.
+const (
+	exitOK          = cli.ExitOK
+	exitUsage       = cli.ExitUsage
+	exitInterrupted = cli.ExitInterrupted
 )
 
 // arkistoBin is the command under test, built once by TestMain: these
@@ -167,84 +171,10 @@ func crawlArgs(out, seed string, extra ...string) []string {
 }
 
 // checkArchive asserts that no WARC file was left open and that every
-// record reads back, with our validator and with gowarc; it returns the
-// response records by target URI, as gowarc read them.
+// record reads back; it returns the response records by target URI.
 func checkArchive(t *testing.T, archive string) map[string]gowarc.WarcFields {
 	t.Helper()
-	if open, _ := filepath.Glob(filepath.Join(archive, "*.open")); len(open) > 0 {
-		t.Errorf("files left open: %v", open)
-	}
-	sum, err := warc.ValidatePaths(t.Context(), []string{archive}, warc.ValidateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sum.OK() {
-		t.Errorf("validator found %d problems: %+v", sum.Problems, sum.Reports)
-	}
-	files, _ := filepath.Glob(filepath.Join(archive, "*.warc.gz"))
-	responses := map[string]gowarc.WarcFields{}
-	count := 0
-	for _, f := range files {
-		count += readWithGowarc(t, f, responses)
-	}
-	if count != sum.Records || count == 0 {
-		t.Errorf("gowarc read %d records, the validator %d", count, sum.Records)
-	}
-	return responses
-}
-
-// readWithGowarc reads one file with gowarc. gowarc hashes chunked payloads
-// with their framing (DESIGN.md), so a payload digest complaint is the only
-// one accepted.
-func readWithGowarc(t *testing.T, path string, responses map[string]gowarc.WarcFields) int {
-	t.Helper()
-	wf, err := gowarc.NewWarcFileReader(path, 0)
-	if err != nil {
-		t.Fatalf("gowarc open %s: %v", path, err)
-	}
-	defer wf.Close()
-	n := 0
-	for rec, err := range wf.Records() {
-		if err != nil {
-			t.Fatalf("gowarc read %s: %v", path, err)
-		}
-		raw, err := rec.WarcRecord.Block().RawBytes()
-		if err == nil {
-			_, err = io.Copy(io.Discard, raw)
-		}
-		if err != nil {
-			t.Fatalf("gowarc block in %s: %v", path, err)
-		}
-		for _, v := range rec.Validation {
-			if !strings.Contains(v.Error(), "payload") {
-				t.Errorf("gowarc %s: %v", path, v)
-			}
-		}
-		h := rec.WarcRecord.WarcHeader()
-		if rec.WarcRecord.Type() == gowarc.Response {
-			responses[h.Get(gowarc.WarcTargetURI)] = *h
-		}
-		rec.Close()
-		n++
-	}
-	return n
-}
-
-// fetchLines returns the crawl.log lines of fetches: those with an HTTP
-// status, not a negative Heritrix code.
-func fetchLines(t *testing.T, out string) []string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(out, "logs", "crawl.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for l := range strings.Lines(string(data)) {
-		if f := strings.Fields(l); len(f) >= 12 && !strings.HasPrefix(f[1], "-") {
-			lines = append(lines, strings.TrimSpace(l))
-		}
-	}
-	return lines
+	return clitest.CheckArchive(t, archive)
 }
 
 // logLine returns the crawl.log line of url, "" if there is none.
@@ -363,193 +293,5 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 		}
 	} else if line := logLine(t, out, srv.URL+"/"); !strings.HasPrefix(strings.Fields(line + " - -")[1], "-") {
 		t.Errorf("the stalled page is neither archived nor logged as failed; crawl.log line %q", line)
-	}
-}
-
-func TestExitStatus(t *testing.T) {
-	dir := t.TempDir()
-	writeFile := func(name, text string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	const seed = "http://127.0.0.1:9/" // never dialed: every case fails before
-	unknownKey := writeFile("unknown.yaml", "seeds: [\""+seed+"\"]\nfrobnicate: 3\n")
-	badScope := writeFile("scope.yaml", "seeds: [\""+seed+"\"]\nscope: planet\n")
-	out := filepath.Join(dir, "out")
-	tests := []struct {
-		name  string
-		args  []string
-		code  int
-		names []string // what stderr must mention
-	}{
-		{"unknown flag", crawlArgs(out, seed, "--no-such-flag"), exitUsage, []string{"--no-such-flag"}},
-		{"bad flag value", crawlArgs(out, seed, "--delay", "soon"), exitUsage, []string{"delay", "soon"}},
-		{"ftp seed", crawlArgs(out, "ftp://x"), exitUsage, []string{`"ftp://x"`, "seeds[0]"}},
-		{"seed without host", crawlArgs(out, "http://"), exitUsage, []string{`"http://"`, "no host"}},
-		{"second seed bad", crawlArgs(out, "ftp://y", seed), exitUsage, []string{`"ftp://y"`}},
-		{"no seed", []string{"crawl", "--metrics-addr", "", "--output", out}, exitUsage, []string{"seeds"}},
-		{"config with an unknown key", crawlArgs(out, seed, "--config", unknownKey), exitUsage, []string{"frobnicate"}},
-		{"config with a bad scope", crawlArgs(out, seed, "--config", badScope), exitUsage, []string{"scope", "planet"}},
-		{"bad scope flag", crawlArgs(out, seed, "--scope", "planet"), exitUsage, []string{"scope", "planet"}},
-		{"zero workers", crawlArgs(out, seed, "--workers", "0"), exitUsage, []string{"workers"}},
-		{"missing config file", crawlArgs(out, seed, "--config", filepath.Join(dir, "absent.yaml")), exitUsage, []string{"absent.yaml"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := run(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, tt.code, stderr)
-			}
-			for _, want := range tt.names {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr does not name %q:\n%s", want, stderr)
-				}
-			}
-		})
-	}
-	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a refused crawl created its output folder (stat: %v)", err)
-	}
-}
-
-func TestCrawlHelpListsEveryFlagWithItsDefault(t *testing.T) {
-	code, help, stderr := run(t, "crawl", "--help")
-	if code != exitOK {
-		t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
-	}
-	lineOf := func(name string) string {
-		re := regexp.MustCompile(`(?m)^\s+(-\w, )?--` + regexp.QuoteMeta(name) + `\b.*$`)
-		return re.FindString(help)
-	}
-	// Every flag is listed; pflag shows the default of each whose default
-	// is not the zero value, and the zero ones say what zero means.
-	newCrawlCommand(nil).Flags().VisitAll(func(f *pflag.Flag) {
-		line := lineOf(f.Name)
-		if line == "" {
-			t.Errorf("--%s is not in crawl --help", f.Name)
-			return
-		}
-		switch f.DefValue {
-		case "", "0", "false", "[]":
-		default:
-			if !strings.Contains(line, "(default ") || !strings.Contains(line, f.DefValue) {
-				t.Errorf("--%s: help line %q does not show its default %s", f.Name, strings.TrimSpace(line), f.DefValue)
-			}
-		}
-	})
-	// The defaults issue 2 names, as the help must show them.
-	for flag, want := range map[string]string{
-		"output":           "collections/<job>",
-		"job":              "first seed's host",
-		"scope":            `(default "domain")`,
-		"max-depth":        "(default 20)",
-		"max-pages":        "0 = no limit",
-		"delay":            "(default 1s)",
-		"host-concurrency": "(default 1)",
-		"workers":          "(default 16)",
-		"user-agent":       "arkisto/" + config.Version + " (+",
-		"timeout":          "(default 1m0s)",
-		"max-body-size":    fmt.Sprintf("(default %d)", 100<<20),
-		"warc-max-size":    fmt.Sprintf("(default %d)", 1<<30),
-		"warc-prefix":      `(default "arkisto")`,
-	} {
-		if line := lineOf(flag); !strings.Contains(line, want) {
-			t.Errorf("--%s: help line %q lacks %q", flag, strings.TrimSpace(line), want)
-		}
-	}
-}
-
-func TestCleanCrawlValidateAndIndex(t *testing.T) {
-	site := testsite.New(testsite.Options{Articles: 3})
-	base := site.Start(t)
-	out := t.TempDir()
-	if code, _, stderr := run(t, crawlArgs(out, base+"/", "--delay", "0")...); code != exitOK {
-		t.Fatalf("exit status %d, want 0 despite the site's 404 and 500; stderr:\n%s", code, stderr)
-	}
-	archive := filepath.Join(out, "archive")
-	checkArchive(t, archive)
-	statuses := map[string]bool{}
-	for _, l := range fetchLines(t, out) {
-		statuses[strings.Fields(l)[1]] = true
-	}
-	if !statuses["404"] || !statuses["500"] {
-		t.Fatalf("the crawl met no 404 or no 500 (statuses %v): the test proves nothing", statuses)
-	}
-
-	t.Run("validate passes a clean archive", func(t *testing.T) {
-		code, stdout, stderr := run(t, "validate", archive)
-		if code != exitOK || !strings.Contains(stdout, " 0 problems") {
-			t.Errorf("exit status %d, want 0:\n%s%s", code, stdout, stderr)
-		}
-	})
-
-	t.Run("validate finds a planted fault", func(t *testing.T) {
-		files, _ := filepath.Glob(filepath.Join(archive, "*.warc.gz"))
-		data, err := os.ReadFile(files[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		data[len(data)/2] ^= 0x55
-		bad := filepath.Join(t.TempDir(), "planted.warc.gz")
-		if err := os.WriteFile(bad, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		code, stdout, stderr := run(t, "validate", bad)
-		if code != exitFailure {
-			t.Errorf("exit status %d, want %d:\n%s%s", code, exitFailure, stdout, stderr)
-		}
-		if !strings.Contains(stdout, "planted.warc.gz@") {
-			t.Errorf("the report does not locate the fault:\n%s", stdout)
-		}
-	})
-
-	t.Run("index rebuilds the crawl-time index byte for byte", func(t *testing.T) {
-		indexPath := filepath.Join(out, "indexes", "index.cdxj")
-		crawlTime, err := os.ReadFile(indexPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Remove(indexPath); err != nil {
-			t.Fatal(err)
-		}
-		if code, stdout, stderr := run(t, "index", out); code != exitOK {
-			t.Fatalf("exit status %d:\n%s%s", code, stdout, stderr)
-		}
-		rebuilt, err := os.ReadFile(indexPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(crawlTime) == 0 || !bytes.Equal(rebuilt, crawlTime) {
-			t.Errorf("rebuilt index (%d bytes) differs from the crawl-time one (%d bytes)", len(rebuilt), len(crawlTime))
-		}
-	})
-}
-
-func TestMaxPagesStopsCleanly(t *testing.T) {
-	const limit = 5
-	site := testsite.New(testsite.Options{Articles: 3})
-	base := site.Start(t)
-	out := t.TempDir()
-	code, _, stderr := run(t, crawlArgs(out, base+"/", "--delay", "0", "--max-pages", fmt.Sprint(limit))...)
-	if code != exitOK {
-		t.Fatalf("exit status %d, want 0; stderr:\n%s", code, stderr)
-	}
-	// --max-pages counts fetches, robots.txt included: exactly that many
-	// reached the server, were logged and were archived.
-	lines := fetchLines(t, out)
-	if len(lines) != limit {
-		t.Errorf("crawl.log has %d fetch lines, want %d:\n%s", len(lines), limit, strings.Join(lines, "\n"))
-	}
-	if hits := site.Hits(); len(hits) != limit {
-		t.Errorf("the server saw %d requests, want %d", len(hits), limit)
-	}
-	if responses := checkArchive(t, filepath.Join(out, "archive")); len(responses) != limit {
-		t.Errorf("%d response records, want %d", len(responses), limit)
-	}
-	if len(lines) > 0 && !strings.Contains(lines[0], testsite.PathRobots) {
-		t.Errorf("first fetch %q, want robots.txt", lines[0])
 	}
 }

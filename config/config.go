@@ -30,17 +30,22 @@ const ProjectURL = "https://github.com/arkisto/arkisto"
 const DefaultMetricsAddr = "127.0.0.1:9791"
 
 // Config is everything one crawl job runs with. Field names are the YAML keys.
+//
+// The fields tagged crawl:"defines" decide which URLs belong to the crawl
+// and how its records are named and stored: a resumed crawl must keep them
+// (see Differences). The others only change how fast or how loud it runs,
+// or, for output, say where it is.
 type Config struct {
-	Seeds     []string `yaml:"seeds"`
-	SeedsFile string   `yaml:"seeds_file"`
-	Job       string   `yaml:"job"`
-	Output    string   `yaml:"output"`
+	Seeds     []string `yaml:"seeds" crawl:"defines"`
+	SeedsFile string   `yaml:"seeds_file"` // its seeds are in Seeds once Finish ran
+	Job       string   `yaml:"job" crawl:"defines"`
+	Output    string   `yaml:"output"` // where the crawl is, however it is spelled
 
-	Scope    string   `yaml:"scope"`
-	Include  []string `yaml:"include"`
-	Exclude  []string `yaml:"exclude"`
-	MaxDepth int      `yaml:"max_depth"`
-	MaxPages int      `yaml:"max_pages"`
+	Scope    ScopeMode `yaml:"scope" crawl:"defines"`
+	Include  []string  `yaml:"include" crawl:"defines"`
+	Exclude  []string  `yaml:"exclude" crawl:"defines"`
+	MaxDepth int       `yaml:"max_depth" crawl:"defines"`
+	MaxPages int       `yaml:"max_pages"`
 
 	Delay           time.Duration `yaml:"delay"`
 	HostConcurrency int           `yaml:"host_concurrency"`
@@ -51,6 +56,7 @@ type Config struct {
 	Timeout         time.Duration `yaml:"timeout"`
 	MaxBodySize     int64         `yaml:"max_body_size"`
 	GracePeriod     time.Duration `yaml:"grace_period"`
+	KeepAlive       bool          `yaml:"keep_alive"`
 
 	DelayFactor          float64       `yaml:"delay_factor"`
 	MaxDelay             time.Duration `yaml:"max_delay"`
@@ -59,25 +65,25 @@ type Config struct {
 	MaxRetryAfter        time.Duration `yaml:"max_retry_after"`
 	MaxRedirects         int           `yaml:"max_redirects"`
 	MaxPagesPerHost      int           `yaml:"max_pages_per_host"`
-	Robots               string        `yaml:"robots"`
+	Robots               RobotsPolicy  `yaml:"robots" crawl:"defines"`
 	MaxURLLength         int           `yaml:"max_url_length"`
 	MaxPathDepth         int           `yaml:"max_path_depth"`
 	MaxQueryParams       int           `yaml:"max_query_params"`
 	AllowPrivateNetworks bool          `yaml:"allow_private_networks"`
 
-	Dedup        string `yaml:"dedup"`
-	DedupMinSize int64  `yaml:"dedup_min_size"`
-	DedupDB      string `yaml:"dedup_db"`
+	Dedup        DedupMode `yaml:"dedup" crawl:"defines"`
+	DedupMinSize int64     `yaml:"dedup_min_size"`
+	DedupDB      string    `yaml:"dedup_db"`
 
 	WARCMaxSize int64  `yaml:"warc_max_size"`
-	WARCPrefix  string `yaml:"warc_prefix"`
-	WARCVersion string `yaml:"warc_version"`
+	WARCPrefix  string `yaml:"warc_prefix" crawl:"defines"`
+	WARCVersion string `yaml:"warc_version" crawl:"defines"`
 
-	Sitemaps       []string `yaml:"sitemaps"`
-	Feeds          []string `yaml:"feeds"`
+	Sitemaps       []string `yaml:"sitemaps" crawl:"defines"`
+	Feeds          []string `yaml:"feeds" crawl:"defines"`
 	RobotsSitemaps bool     `yaml:"robots_sitemaps"`
 	GuessSitemap   bool     `yaml:"guess_sitemap"`
-	Since          string   `yaml:"since"`
+	Since          string   `yaml:"since" crawl:"defines"`
 
 	MetricsAddr string `yaml:"metrics_addr"`
 	Pushgateway string `yaml:"pushgateway"`
@@ -86,7 +92,7 @@ type Config struct {
 // Default returns a Config with every default filled in.
 func Default() Config {
 	return Config{
-		Scope:           "domain",
+		Scope:           ScopeDomain,
 		MaxDepth:        20,
 		Delay:           time.Second,
 		HostConcurrency: 1,
@@ -94,16 +100,17 @@ func Default() Config {
 		Timeout:         60 * time.Second,
 		MaxBodySize:     100 << 20,
 		GracePeriod:     10 * time.Second,
+		KeepAlive:       true,
 		MaxDelay:        30 * time.Second,
 		Retries:         3,
 		RetryDelay:      30 * time.Second,
 		MaxRetryAfter:   10 * time.Minute,
 		MaxRedirects:    10,
-		Robots:          "obey",
+		Robots:          RobotsObey,
 		MaxURLLength:    2048,
 		MaxPathDepth:    32,
 		MaxQueryParams:  64,
-		Dedup:           "digest",
+		Dedup:           DedupDigest,
 		DedupMinSize:    256,
 		WARCMaxSize:     1 << 30,
 		WARCPrefix:      "arkisto",
@@ -184,10 +191,13 @@ func (c *Config) Validate() error {
 			return fieldError(fmt.Sprintf("seeds[%d]", i), err.Error())
 		}
 	}
-	switch c.Scope {
-	case "host", "domain", "prefix":
-	default:
-		return fieldError("scope", fmt.Sprintf("%q is not one of host, domain, prefix", c.Scope))
+	for _, f := range []struct {
+		name string
+		err  error
+	}{{"scope", oneOf(c.Scope, ScopeModes)}, {"robots", oneOf(c.Robots, RobotsPolicies)}, {"dedup", oneOf(c.Dedup, DedupModes)}} {
+		if f.err != nil {
+			return fieldError(f.name, f.err.Error())
+		}
 	}
 	for _, f := range []struct {
 		name string
@@ -219,8 +229,6 @@ func (c *Config) Validate() error {
 		{"max_retry_after", c.MaxRetryAfter < 0, "must not be negative"},
 		{"max_redirects", c.MaxRedirects < 0, "must be 0 or more"},
 		{"max_pages_per_host", c.MaxPagesPerHost < 0, "must be 0 (no limit) or more"},
-		{"robots", c.Robots != "obey" && c.Robots != "ignore" && c.Robots != "obey-pages", "must be obey, ignore or obey-pages"},
-		{"dedup", c.Dedup != "digest" && c.Dedup != "off", "must be digest or off"},
 		{"dedup_min_size", c.DedupMinSize < 0, "must be 0 or more"},
 		{"max_url_length", c.MaxURLLength < 0, "must be 0 (default) or more"},
 		{"max_path_depth", c.MaxPathDepth < 0, "must be 0 (default) or more"},

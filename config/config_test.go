@@ -44,6 +44,7 @@ func TestDefault(t *testing.T) {
 		Timeout:         time.Minute,
 		MaxBodySize:     100 * 1024 * 1024,
 		GracePeriod:     10 * time.Second,
+		KeepAlive:       true,
 		WARCMaxSize:     1024 * 1024 * 1024,
 		WARCPrefix:      "arkisto",
 		WARCVersion:     "1.1",
@@ -91,6 +92,7 @@ operator: Example Library
 timeout: 30s
 max_body_size: 1048576
 grace_period: 2m30s
+keep_alive: false
 warc_max_size: 5000000
 warc_prefix: news
 warc_version: "1.0"

@@ -45,6 +45,7 @@ func TestApplyChanged(t *testing.T) {
 		{"int flag", []string{"--workers", "3"}, func(c *Config) { c.Workers = 3 }},
 		{"duration flag", []string{"--delay=250ms"}, func(c *Config) { c.Delay = 250 * time.Millisecond }},
 		{"int64 flag", []string{"--max-body-size", "4096"}, func(c *Config) { c.MaxBodySize = 4096 }},
+		{"bool flag turned off", []string{"--keep-alive=false"}, func(c *Config) { c.KeepAlive = false }},
 		{
 			name: "repeatable include replaces the file's list",
 			args: []string{"--include", `^https://c\.example/`, "--include", `\.pdf$`},

@@ -39,10 +39,25 @@ func (h *hostHealth) record(host string, failed bool) int {
 	return h.failures[host]
 }
 
-// transientFailure tells whether a fetch failed in a way that a later
-// attempt may not: 429 and 503 (with the server's Retry-After, if any), 502
-// and 504, timeouts, resets and refused connections.
-func transientFailure(f fetched) (bool, time.Duration) {
+// failure is how a fetch failed, as far as back-off cares.
+type failure struct {
+	// transient: a later attempt may succeed (429, 502, 503, 504, a
+	// timeout, a reset, a refused connection, a DNS lookup that failed for
+	// now).
+	transient bool
+	// serverWait is the pause the server asked for with Retry-After.
+	serverWait time.Duration
+	// refused: no connection could be made at all. The host is down, not
+	// busy, so it is asked again within seconds and given up after
+	// --retries such failures in a row.
+	refused bool
+	// noSuchHost: the name does not exist. That is final for the crawl:
+	// the host is given up at once.
+	noSuchHost bool
+}
+
+// classify reads how a fetch failed.
+func classify(f fetched) failure {
 	if f.record.RecordID != "" {
 		switch f.record.HTTPStatus {
 		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
@@ -50,17 +65,21 @@ func transientFailure(f fetched) (bool, time.Duration) {
 			if f.response != nil {
 				after = f.response.Headers.Get("Retry-After")
 			}
-			return true, retryAfter(after, time.Now())
+			return failure{transient: true, serverWait: retryAfter(after, time.Now())}
 		case http.StatusBadGateway, http.StatusGatewayTimeout:
-			return true, 0
+			return failure{transient: true}
 		}
-		return false, 0
+		return failure{}
 	}
-	switch capture.ErrorKind(f.err) {
-	case "timeout", "reset", "connect":
-		return true, 0
+	switch capture.KindOf(f.err) {
+	case capture.KindNoSuchHost:
+		return failure{noSuchHost: true}
+	case capture.KindConnect:
+		return failure{transient: true, refused: true}
+	case capture.KindTimeout, capture.KindReset, capture.KindDNS:
+		return failure{transient: true}
 	}
-	return false, 0
+	return failure{}
 }
 
 // retryAfter reads a Retry-After header: delay seconds or an HTTP date.
@@ -85,55 +104,99 @@ func robotsUnavailable(f fetched) bool {
 	return f.record.RecordID == "" || s >= 500 || s == http.StatusTooManyRequests
 }
 
-// backOff decides what the fetch of it costs when it failed: a retry while
-// attempts remain, a pause of its host (the server's Retry-After, capped, or
-// an exponential delay with jitter), and after too many failures in a row,
-// giving the host up. It returns the pause and crawl.log notes. A success
-// resets the host's count of failures.
-func (w *worker) backOff(ctx context.Context, it frontier.Item, failed bool, serverWait time.Duration) (time.Duration, []string, error) {
+// refusedRetryDelay is the first pause of a host that refused a
+// connection (doubling twice at most): a server that is down answers a
+// retry as fast as the first try, and waiting --retry-delay would only keep
+// a crawl that has nothing else to do from ending.
+const refusedRetryDelay = time.Second
+
+// backOff decides what the failure of a fetch of it costs: a retry while
+// attempts remain, a pause of its host (the server's Retry-After, capped,
+// or an exponential delay with jitter), and giving the host up when its
+// name does not exist, when it refused more than --retries connections in
+// a row, or after too many failures of any kind in a row. It returns the
+// pause and crawl.log notes. A success resets the host's count of failures.
+func (w *worker) backOff(ctx context.Context, it frontier.Item, fail failure) (time.Duration, []string, error) {
 	c := w.c
-	streak := c.health.record(it.Host, failed)
-	if !failed {
+	if fail.noSuchHost {
+		return 0, []string{noteGivenUp}, w.giveUp(ctx, it.Host, hostUnknown)
+	}
+	streak := c.health.record(it.Host, fail.transient)
+	if !fail.transient {
 		return 0, nil, nil
 	}
-	pause := c.cfg.RetryDelay << min(streak-1, 16)
+	base := c.cfg.RetryDelay
+	shift := min(streak-1, 16)
+	if fail.refused {
+		base, shift = min(base, refusedRetryDelay), min(shift, 2)
+	}
+	pause := base << shift
 	pause += time.Duration(rand.Int64N(int64(pause)/5 + 1)) // jitter, so hosts do not retry in step
 	pause = min(pause, c.cfg.MaxRetryAfter)
-	if serverWait > 0 {
-		pause = min(serverWait, c.cfg.MaxRetryAfter)
+	if fail.serverWait > 0 {
+		pause = min(fail.serverWait, c.cfg.MaxRetryAfter)
 	}
-	var notes []string
-	if it.Attempt < c.cfg.Retries {
-		retry := it
-		retry.Attempt++
-		if err := c.frontier.Retry(ctx, retry); err != nil {
-			return pause, notes, fmt.Errorf("retry %s: %w", it.URL, err)
-		}
-		notes = append(notes, fmt.Sprintf("retry:%d", retry.Attempt))
-	} else {
-		notes = append(notes, "retries-exhausted")
+	if streak >= giveUpAfter || (fail.refused && streak > c.cfg.Retries) {
+		// Not retried: the host's URLs, this one's retry with them, would
+		// be dropped at once.
+		return pause, []string{noteGivenUp}, w.giveUp(ctx, it.Host, hostFailing)
 	}
-	if streak >= giveUpAfter {
-		notes = append(notes, "host-given-up")
-		return pause, notes, w.giveUp(ctx, it.Host)
+	if it.Attempt >= c.cfg.Retries {
+		return pause, []string{"retries-exhausted"}, nil
 	}
-	return pause, notes, nil
+	retry := it
+	retry.Attempt++
+	if err := c.frontier.Retry(ctx, retry); err != nil {
+		return pause, nil, fmt.Errorf("retry %s: %w", it.URL, err)
+	}
+	return pause, []string{fmt.Sprintf("retry:%d", retry.Attempt)}, nil
 }
 
-// giveUp drops every URL queued for a dead host, logging each one.
-func (w *worker) giveUp(ctx context.Context, host string) error {
-	w.c.rules.giveUp(host)
+// giveUpReason is why a host was given up; it decides how its URLs are
+// logged.
+type giveUpReason int
+
+const (
+	hostFailing giveUpReason = iota // it kept failing, or its robots.txt stayed unreachable
+	hostUnknown                     // its name does not exist (NXDOMAIN)
+)
+
+// noteGivenUp marks in crawl.log the fetch that made its host be given up,
+// and the URLs of a host that kept failing.
+const noteGivenUp = "host-given-up"
+
+// status is the crawl.log status of the URLs of a host given up: Heritrix's
+// -1 (DNS lookup failed) or -8 (retries exhausted).
+func (r giveUpReason) status() int {
+	if r == hostUnknown {
+		return statusDNS
+	}
+	return statusRetriesExhausted
+}
+
+// note is the crawl.log annotation of the URLs of a host given up.
+func (r giveUpReason) note() string {
+	if r == hostUnknown {
+		return string(capture.KindNoSuchHost)
+	}
+	return noteGivenUp
+}
+
+// giveUp drops every URL queued for a dead host, logging each one; URLs of
+// the host found later are logged the same way and never queued.
+func (w *worker) giveUp(ctx context.Context, host string, reason giveUpReason) error {
+	w.c.rules.giveUp(host, reason)
 	dropped, err := w.c.frontier.DropHost(ctx, host)
 	if err != nil {
 		return fmt.Errorf("give up %s: %w", host, err)
 	}
-	w.c.log.Warn("giving up a host that keeps failing", "host", host, "dropped_urls", len(dropped))
+	w.c.log.Warn("giving up a host", "host", host, "reason", reason.note(), "dropped_urls", len(dropped))
 	for _, it := range dropped {
-		e := logEntry{Status: statusRetriesExhausted, URL: it.URL, Hops: it.Hops, Via: it.Via, Worker: w.id, Annotations: []string{"host-given-up"}}
+		e := logEntry{Status: reason.status(), URL: it.URL, Hops: it.Hops, Via: it.Via, Worker: w.id, Annotations: []string{reason.note()}}
 		if err := w.c.crawlLog.Write(e); err != nil {
 			return err
 		}
-		w.c.metrics.Refused("host-given-up")
+		w.c.metrics.Refused(reason.note())
 	}
 	return nil
 }

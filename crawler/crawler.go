@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"sync/atomic"
@@ -33,15 +31,22 @@ var ErrInterrupted = errors.New("crawl interrupted")
 
 // Options are the crawler's dependencies. Zero values mean defaults.
 type Options struct {
-	Logger        *slog.Logger
-	Frontier      frontier.Frontier // nil: an in-memory frontier
-	Progress      io.Writer         // status lines; nil: none
-	ProgressEvery time.Duration     // default 5s
-	TLSConfig     *tls.Config       // nil: accept any certificate, as archives do
+	Logger *slog.Logger
+	// Frontier is where the crawl's URLs wait; whoever opens it closes it.
+	// nil: the collection's own bbolt frontier, state/frontier.db, which
+	// Run opens (clearing a finished crawl's) and closes.
+	Frontier      frontier.Frontier
+	Progress      io.Writer     // status lines; nil: none
+	ProgressEvery time.Duration // default 5s
+	TLSConfig     *tls.Config   // nil: accept any certificate, as archives do
 	DialContext   func(ctx context.Context, network, addr string) (net.Conn, error)
 	Resolver      capture.Resolver // nil: the system resolver
 	Metrics       *metrics.Metrics // nil: no metrics
 	RobotsTTL     time.Duration    // how long a robots.txt is trusted; default 24h
+	// Abort, once closed, cuts the grace period short (a second SIGINT):
+	// in-flight fetches stop at once, and what they received so far is
+	// still written, as truncated records. nil: never.
+	Abort <-chan struct{}
 }
 
 // Crawler runs one crawl job. Create it with New and call Run once.
@@ -49,7 +54,9 @@ type Crawler struct {
 	cfg      config.Config
 	opts     Options
 	log      *slog.Logger
-	frontier frontier.Frontier
+	layout   Layout
+	frontier frontier.Frontier // set by Run
+	stats    liveStats
 	scope    *scope.Scope
 	rules    *hostRules
 	health   *hostHealth
@@ -63,9 +70,6 @@ type Crawler struct {
 	// dialGuard refuses private addresses except on the seeds' own hosts;
 	// nil with --allow-private-networks.
 	dialGuard func(host string, ip netip.Addr) error
-
-	fetchCtx context.Context // outlives the run's context by the grace period
-	abort    context.CancelFunc
 }
 
 // counters are the totals behind the progress line.
@@ -75,15 +79,9 @@ type counters struct {
 	bytes   atomic.Int64
 }
 
-// Layout of a collection folder, as pywb expects it.
-const (
-	archiveDir = "archive"
-	indexesDir = "indexes"
-	logsDir    = "logs"
-	stateDir   = "state"
-)
-
-// New prepares a crawl of cfg, which must have passed config.Finish.
+// New prepares a crawl of cfg, which must have passed config.Finish, into
+// the collection folder cfg.Output (see Prepare for resuming one). It
+// opens nothing: Run does.
 func New(cfg config.Config, opts Options) (*Crawler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -105,7 +103,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		}
 	}
 	rules := scope.Rules{
-		Mode:         scope.Mode(cfg.Scope),
+		Mode:         cfg.Scope,
 		MaxURLLength: cfg.MaxURLLength, MaxPathDepth: cfg.MaxPathDepth, MaxQueryParams: cfg.MaxQueryParams,
 	}
 	if rules.Include, err = compileAll("include", cfg.Include); err != nil {
@@ -117,21 +115,6 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 	sc, err := scope.New(seeds, rules)
 	if err != nil {
 		return nil, fmt.Errorf("build scope: %w", err)
-	}
-	fr := opts.Frontier
-	if fr == nil {
-		fo := frontier.Options{HostConcurrency: cfg.HostConcurrency}
-		if cfg.HostConcurrency > 1 {
-			fo.MinGap = cfg.Delay
-		}
-		// The collection's own on-disk frontier: an unfinished crawl's is
-		// resumed, a finished one's cleared for a new crawl.
-		if _, err := PrepareState(cfg.Output, false); err != nil {
-			return nil, err
-		}
-		if fr, err = frontier.OpenBolt(frontierPath(cfg.Output), fo); err != nil {
-			return nil, err
-		}
 	}
 	var guard func(string, netip.Addr) error
 	if !cfg.AllowPrivateNetworks {
@@ -146,7 +129,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		cfg:       cfg,
 		opts:      opts,
 		log:       opts.Logger,
-		frontier:  fr,
+		layout:    Layout{Dir: cfg.Output},
 		scope:     sc,
 		rules:     newHostRules(cfg, opts.RobotsTTL),
 		health:    newHostHealth(),
@@ -157,25 +140,23 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 
 // Run crawls until the frontier is exhausted, --max-pages is reached or ctx
 // is cancelled. On cancellation in-flight fetches get the grace period to
-// finish; every WARC file is closed before Run returns.
+// finish (Options.Abort cuts it short); every WARC file is closed before
+// Run returns.
 func (c *Crawler) Run(ctx context.Context) (err error) {
-	if err := c.open(ctx); err != nil {
-		return errors.Join(err, c.frontier.Close())
+	closeFrontier, err := c.useFrontier()
+	if err != nil {
+		return err
 	}
-	fetchCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
-	c.fetchCtx, c.abort = fetchCtx, abort
-	defer abort()
+	defer func() { err = errors.Join(err, closeFrontier()) }()
+	c.stats.set(c.frontier)
+	defer c.stats.set(nil)
+	if err := c.open(ctx); err != nil {
+		return err
+	}
 	defer func() { err = errors.Join(err, c.close(context.WithoutCancel(ctx))) }()
 
-	stopGrace := context.AfterFunc(ctx, func() {
-		select {
-		case <-time.After(c.cfg.GracePeriod):
-			abort()
-		case <-fetchCtx.Done():
-		}
-	})
-	defer stopGrace()
-
+	fetchCtx, stopFetching := c.fetchContext(ctx)
+	defer stopFetching()
 	if err := c.pushSeeds(fetchCtx); err != nil {
 		return err
 	}
@@ -187,7 +168,7 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 
 	g, gctx := errgroup.WithContext(takeCtx)
 	for i := range c.cfg.Workers {
-		w, err := c.newWorker(i + 1)
+		w, err := c.newWorker(fetchCtx, i+1)
 		if err != nil {
 			return err
 		}
@@ -224,126 +205,60 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	return nil
 }
 
-// FrontierStats reports the frontier's current sizes, for metrics.
-func (c *Crawler) FrontierStats() frontier.Stats { return c.frontier.Stats() }
-
-// Abort cuts the grace period short: in-flight fetches stop now, and what
-// they received so far is still written as truncated records.
-func (c *Crawler) Abort() {
-	if c.abort != nil {
-		c.abort()
-	}
-}
-
-// open prepares the collection folder: repairs WARC files a crash left
-// open, rebuilds the index when a crash left it behind, records the crawl's
-// config in its state, and opens the writers.
-func (c *Crawler) open(ctx context.Context) error {
-	for _, d := range []string{archiveDir, indexesDir, logsDir, stateDir} {
-		if err := os.MkdirAll(filepath.Join(c.cfg.Output, d), 0o755); err != nil {
-			return fmt.Errorf("create collection folder: %w", err)
+// fetchContext returns the context fetches run under: it outlives ctx by
+// the grace period, or until Options.Abort closes. stop ends it.
+func (c *Crawler) fetchContext(ctx context.Context) (fetchCtx context.Context, stop func()) {
+	fetchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer cancel()
+		select {
+		case <-ctx.Done():
+		case <-c.opts.Abort:
+			return
+		case <-fetchCtx.Done():
+			return
 		}
-	}
-	if err := c.recover(ctx); err != nil {
-		return err
-	}
-	hostname, _ := os.Hostname()
-	w, err := warc.NewWriter(warc.Options{
-		Dir:     filepath.Join(c.cfg.Output, archiveDir),
-		Prefix:  c.cfg.WARCPrefix,
-		MaxSize: c.cfg.WARCMaxSize,
-		Version: c.cfg.WARCVersion,
-		Info: warc.Info{
-			Software:     "arkisto/" + config.Version,
-			Hostname:     hostname,
-			Operator:     c.cfg.Operator,
-			RobotsPolicy: "obey",
-			UserAgent:    c.cfg.UserAgent,
-			JobName:      c.cfg.Job,
-		},
-		OnFileClosed: func(_ string, size int64) { c.metrics.WARCFileClosed(size) },
+		grace := time.NewTimer(c.cfg.GracePeriod)
+		defer grace.Stop()
+		select {
+		case <-grace.C:
+		case <-c.opts.Abort:
+		case <-fetchCtx.Done():
+		}
 	})
-	if err != nil {
-		return fmt.Errorf("open warc writer: %w", err)
-	}
-	c.writer = w
-	// Index lines wait beside the frontier state until the crawl ends.
-	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: filepath.Join(c.cfg.Output, stateDir)}); err != nil {
-		return errors.Join(err, w.Close())
-	}
-	if c.crawlLog, err = openCrawlLog(filepath.Join(c.cfg.Output, logsDir, "crawl.log")); err != nil {
-		return errors.Join(err, w.Close(), c.index.Close())
-	}
-	if c.cfg.Dedup == "digest" {
-		path := c.cfg.DedupDB
-		if path == "" {
-			path = filepath.Join(c.cfg.Output, stateDir, "dedup.db")
-		}
-		if c.dedup, err = warc.OpenDedupIndex(path); err != nil {
-			return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close())
-		}
-	}
-	return nil
+	return fetchCtx, func() { cancel(); wg.Wait() }
 }
 
-// recover repairs what a crashed crawl left behind: WARC files still named
-// .open lose their cut last record and are closed, and the index, whose
-// pending lines died with the process, is rebuilt from the WARC files.
-func (c *Crawler) recover(ctx context.Context) error {
-	archive := filepath.Join(c.cfg.Output, archiveDir)
-	repaired, err := warc.RepairDir(ctx, archive)
-	if err != nil {
-		return fmt.Errorf("repair WARC files: %w", err)
-	}
-	for _, r := range repaired {
-		c.log.Warn("repaired a WARC file left open by a crash", "file", r.FinalPath, "records", r.Records, "dropped_bytes", r.DroppedBytes)
-	}
-	meta, ok := c.frontier.(metaStore)
-	if !ok {
-		return nil
-	}
-	previous, err := meta.Meta(metaConfig)
-	if err != nil {
-		return err
-	}
-	if previous != nil || len(repaired) > 0 {
-		files, _ := filepath.Glob(filepath.Join(archive, "*.warc.gz"))
-		if len(files) > 0 {
-			c.log.Info("resuming: rebuilding the index from the WARC files", "files", len(files))
-			if err := warc.RebuildIndex(ctx, files, filepath.Join(c.cfg.Output, indexesDir, "index.cdxj")); err != nil {
-				return fmt.Errorf("rebuild the index of a resumed crawl: %w", err)
-			}
-		}
-		// The index lines the dead process was collecting are in the rebuilt
-		// index now; its spill files are garbage.
-		spills, _ := filepath.Glob(filepath.Join(c.cfg.Output, stateDir, "arkisto-cdxj-*"))
-		for _, f := range spills {
-			if err := os.Remove(f); err != nil {
-				return fmt.Errorf("remove a dead crawl's index spill file: %w", err)
-			}
-		}
-	}
-	return c.recordStart(meta)
+// FrontierStats reports the frontier's sizes, for metrics: zero before
+// Run opens it, its last sizes once Run has closed it.
+func (c *Crawler) FrontierStats() frontier.Stats { return c.stats.get() }
+
+// liveStats lets FrontierStats be called from any goroutine (a metrics
+// scrape) while Run opens and closes the frontier.
+type liveStats struct {
+	mu   sync.Mutex
+	from frontier.Frontier // nil outside Run
+	last frontier.Stats
 }
 
-// close closes the WARC files, then merges this crawl's index lines into
-// indexes/index.cdxj, so the index never points into an unfinished file.
-func (c *Crawler) close(ctx context.Context) error {
-	var errs []error
-	if c.writer != nil {
-		errs = append(errs, c.writer.Close())
+// set starts reading f, or with nil stops, keeping the last sizes.
+func (s *liveStats) set(f frontier.Frontier) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f == nil && s.from != nil {
+		s.last = s.from.Stats()
 	}
-	if c.index != nil {
-		errs = append(errs, c.index.MergeInto(ctx, filepath.Join(c.cfg.Output, indexesDir, "index.cdxj")), c.index.Close())
+	s.from = f
+}
+
+func (s *liveStats) get() frontier.Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.from != nil {
+		return s.from.Stats()
 	}
-	if c.crawlLog != nil {
-		errs = append(errs, c.crawlLog.Close())
-	}
-	if c.dedup != nil {
-		errs = append(errs, c.dedup.Close())
-	}
-	errs = append(errs, c.frontier.Close())
-	return errors.Join(errs...)
+	return s.last
 }
 
 func (c *Crawler) startProgress(ctx context.Context) (stop func()) {

@@ -103,8 +103,8 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error {
 	it.URL = scope.Key(u)
 	it.Host = scope.HostKey(u)
-	if c.rules.givenUp(it.Host) {
-		return c.refuse(ctx, it.URL, it, statusRetriesExhausted, "host-given-up")
+	if reason, dead := c.rules.givenUp(it.Host); dead {
+		return c.refuse(ctx, it.URL, it, reason.status(), reason.note())
 	}
 	if !c.rules.known(it.Host) && c.rules.requestRobots(it.Host) {
 		prereq := robotsItem(it)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"arkisto/config"
 )
 
 // robotsSite disallows /private/ and links into it with a page and an
@@ -36,7 +38,7 @@ func robotsSite() http.Handler {
 func TestHostileRobotsModes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		mode    string
+		mode    config.RobotsPolicy
 		fetched []string // targets the server must see
 		never   []string // targets it must not
 	}{
@@ -45,7 +47,7 @@ func TestHostileRobotsModes(t *testing.T) {
 		{"ignore", []string{"/private/page", "/private/pixel.png", "/from-meta", "/from-header", "/meta-pixel.png"}, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.mode, func(t *testing.T) {
+		t.Run(string(tt.mode), func(t *testing.T) {
 			t.Parallel()
 			c := serveHosts(t, map[string]http.Handler{"news.test": robotsSite()})
 			c.cfg.Robots = tt.mode

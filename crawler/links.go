@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/discover"
 	"arkisto/crawler/extract"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/robots"
@@ -57,6 +58,26 @@ func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) 
 	return notes, nil
 }
 
+// parseLimit is how many body bytes of a response to it the crawler reads
+// into memory: what the parser extractFrom (or the robots.txt reader) hands
+// it to reads at most. Redirects, error pages and anything that is not a
+// robots.txt, sitemap, feed, HTML or CSS are read by nobody: images, video,
+// audio and other binaries stream into the record and never into memory.
+func parseLimit(it frontier.Item, resp *http.Response) int64 {
+	ct := resp.Header.Get("Content-Type")
+	switch {
+	case it.Priority == frontier.Prerequisite:
+		return robots.MaxBytes
+	case resp.StatusCode >= 300:
+		return 0
+	case it.Doc == frontier.DocSitemap || it.Doc == frontier.DocFeed:
+		return discover.DefaultMaxBytes + 1 // one byte more, so a bigger one is seen to be too big
+	case extract.IsHTML(ct) || extract.IsCSS(ct):
+		return extract.DefaultMaxBytes
+	}
+	return 0
+}
+
 func fromLink(l extract.Link) discovered {
 	d := discovered{raw: l.Raw, url: l.URL, err: l.Err, hop: l.Hop}
 	if l.Kind == extract.Feed {
@@ -89,7 +110,7 @@ const maxRobotsRedirects = 5
 func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) error {
 	hop := it
 	for redirects := 0; ; redirects++ {
-		f := w.fetch(u)
+		f := w.fetch(hop, u)
 		entry, err := w.c.record(ctx, &f, hop)
 		f.close()
 		if err != nil {
@@ -102,32 +123,7 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 		}
 		if next == nil || next.Host == "" {
 			entry.Hops, entry.Via = hop.Hops, hop.Via
-			// RFC 9309: while robots.txt answers 5xx or cannot be reached, the
-			// host is off limits; back off and ask again before deciding.
-			blocked := capture.ErrorKind(f.err) == "blocked"
-			if robotsUnavailable(f) && !blocked && it.Attempt < w.c.cfg.Retries {
-				_, serverWait := transientFailure(f)
-				pause, notes, err := w.backOff(ctx, it, true, serverWait)
-				entry.Annotations = append(entry.Annotations, notes...)
-				if err != nil {
-					return errors.Join(err, w.finish(ctx, it, entry, 0))
-				}
-				return w.finish(ctx, it, entry, max(pause, w.c.rules.gap(it.Host, entry.Duration)))
-			}
-			policy, outcome := robotsPolicy(f)
-			w.c.rules.set(it.Host, policy)
-			w.c.metrics.ObserveRobots(outcome)
-			if outcome == "unreachable" {
-				// Unreachable through every retry: the host is dead, not busy.
-				entry.Annotations = append(entry.Annotations, "host-given-up")
-				if err := w.giveUp(ctx, it.Host); err != nil {
-					return errors.Join(err, w.finish(ctx, it, entry, 0))
-				}
-			}
-			if err := w.c.queueSitemaps(ctx, it, policy.Sitemaps()); err != nil {
-				return err
-			}
-			return w.finish(ctx, it, entry, w.c.rules.gap(it.Host, entry.Duration))
+			return w.robotsEnded(ctx, it, f, entry)
 		}
 		entry.Hops, entry.Via, entry.Worker = hop.Hops, hop.Via, w.id
 		if err := w.c.crawlLog.Write(entry); err != nil {
@@ -138,23 +134,60 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 	}
 }
 
+// robotsEnded acts on the last hop of a robots.txt fetch. RFC 9309: while
+// robots.txt answers 5xx or cannot be reached, the host is off limits, so
+// it backs off and asks again before deciding. A name that does not exist
+// or an address the dial guard refuses is asked no more.
+func (w *worker) robotsEnded(ctx context.Context, it frontier.Item, f fetched, entry logEntry) error {
+	fail := classify(f)
+	final := fail.noSuchHost || capture.KindOf(f.err) == capture.KindBlocked
+	if robotsUnavailable(f) && !final && it.Attempt < w.c.cfg.Retries {
+		fail.transient = true // a 500 or 501 of robots.txt is worth another try too
+		pause, notes, err := w.backOff(ctx, it, fail)
+		entry.Annotations = append(entry.Annotations, notes...)
+		if err != nil {
+			return errors.Join(err, w.finish(ctx, it, entry, 0))
+		}
+		return w.finish(ctx, it, entry, max(pause, w.c.rules.gap(it.Host, entry.Duration)))
+	}
+	policy, outcome := robotsPolicy(f)
+	w.c.rules.set(it.Host, policy)
+	w.c.metrics.ObserveRobots(outcome)
+	if outcome == robots.OutcomeUnreachable {
+		// Unreachable through every retry, or a name that does not exist:
+		// the host is dead, not busy.
+		reason := hostFailing
+		if fail.noSuchHost {
+			reason = hostUnknown
+		}
+		entry.Annotations = append(entry.Annotations, noteGivenUp)
+		if err := w.giveUp(ctx, it.Host, reason); err != nil {
+			return errors.Join(err, w.finish(ctx, it, entry, 0))
+		}
+	}
+	if err := w.c.queueSitemaps(ctx, it, policy.Sitemaps()); err != nil {
+		return err
+	}
+	return w.finish(ctx, it, entry, w.c.rules.gap(it.Host, entry.Duration))
+}
+
 // robotsPolicy reads a finished robots.txt fetch, and names its outcome.
-func robotsPolicy(f fetched) (*robots.Policy, string) {
+func robotsPolicy(f fetched) (*robots.Policy, robots.Outcome) {
 	switch r := f.response; {
-	case capture.ErrorKind(f.err) == "blocked":
+	case capture.KindOf(f.err) == capture.KindBlocked:
 		// A private address: every URL of the host meets the dial guard
 		// itself and is logged blocked, so robots.txt has nothing to add.
-		return robots.FromResponse(http.StatusNotFound, nil), "blocked"
+		return robots.FromResponse(http.StatusNotFound, nil), robots.OutcomeBlocked
 	case r == nil || f.record.RecordID == "":
-		return robots.Unreachable(), "unreachable"
+		return robots.Unreachable(), robots.OutcomeUnreachable
 	case r.StatusCode >= 300 && r.StatusCode < 400:
 		// Redirected more than RFC 9309's five hops: treat as unavailable, allow.
-		return robots.FromResponse(404, nil), "4xx-allow-all"
+		return robots.FromResponse(404, nil), robots.OutcomeAllowAll
 	case r.StatusCode < 300:
-		return robots.FromResponse(r.StatusCode, r.Body), "fetched-2xx"
+		return robots.FromResponse(r.StatusCode, r.Body), robots.OutcomeFetched
 	case r.StatusCode == 429 || r.StatusCode >= 500:
-		return robots.FromResponse(r.StatusCode, r.Body), "5xx-disallow"
+		return robots.FromResponse(r.StatusCode, r.Body), robots.OutcomeDisallowAll
 	default:
-		return robots.FromResponse(r.StatusCode, r.Body), "4xx-allow-all"
+		return robots.FromResponse(r.StatusCode, r.Body), robots.OutcomeAllowAll
 	}
 }

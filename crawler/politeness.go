@@ -15,7 +15,7 @@ import (
 // "known" once its robots.txt fetch has ended, whatever the outcome.
 type hostRules struct {
 	userAgent   string
-	mode        string // obey, ignore or obey-pages
+	mode        config.RobotsPolicy
 	delay       time.Duration
 	delayFactor float64
 	maxDelay    time.Duration
@@ -25,9 +25,9 @@ type hostRules struct {
 
 	mu       sync.Mutex
 	policies map[string]*robots.Policy
-	fetched  map[string]time.Time // when each host's robots.txt was last read; zero while a refetch is queued
-	asked    map[string]bool      // hosts whose robots.txt this process queued
-	dead     map[string]bool      // hosts given up: their URLs are logged, not queued
+	fetched  map[string]time.Time    // when each host's robots.txt was last read; zero while a refetch is queued
+	asked    map[string]bool         // hosts whose robots.txt this process queued
+	dead     map[string]giveUpReason // hosts given up: their URLs are logged, not queued
 	spent    map[string]int
 }
 
@@ -36,7 +36,7 @@ func newHostRules(cfg config.Config, robotsTTL time.Duration) *hostRules {
 		robotsTTL:   robotsTTL,
 		fetched:     make(map[string]time.Time),
 		asked:       make(map[string]bool),
-		dead:        make(map[string]bool),
+		dead:        make(map[string]giveUpReason),
 		userAgent:   cfg.UserAgent,
 		mode:        cfg.Robots,
 		delay:       cfg.Delay,
@@ -64,17 +64,18 @@ func (r *hostRules) set(host string, p *robots.Policy) {
 }
 
 // giveUp marks host as dead for the rest of the crawl.
-func (r *hostRules) giveUp(host string) {
+func (r *hostRules) giveUp(host string, reason giveUpReason) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.dead[host] = true
+	r.dead[host] = reason
 }
 
-// givenUp reports whether host was given up.
-func (r *hostRules) givenUp(host string) bool {
+// givenUp reports whether host was given up, and why.
+func (r *hostRules) givenUp(host string) (giveUpReason, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.dead[host]
+	reason, dead := r.dead[host]
+	return reason, dead
 }
 
 // requestRobots reports, once per host and process, that its robots.txt
@@ -118,9 +119,9 @@ func (r *hostRules) stale(host string) bool {
 // so that archived pages replay whole.
 func (r *hostRules) allowed(it frontier.Item, u *url.URL) bool {
 	switch {
-	case r.mode == "ignore" || it.Priority == frontier.Prerequisite:
+	case r.mode == config.RobotsIgnore || it.Priority == frontier.Prerequisite:
 		return true
-	case r.mode == "obey-pages" && it.Priority == frontier.Embed:
+	case r.mode == config.RobotsObeyPages && it.Priority == frontier.Embed:
 		return true
 	}
 	r.mu.Lock()
@@ -130,7 +131,7 @@ func (r *hostRules) allowed(it frontier.Item, u *url.URL) bool {
 }
 
 // obeysMeta tells whether <meta name=robots> and X-Robots-Tag count.
-func (r *hostRules) obeysMeta() bool { return r.mode != "ignore" }
+func (r *hostRules) obeysMeta() bool { return r.mode != config.RobotsIgnore }
 
 // spend takes one fetch from host's budget; false once it is used up.
 func (r *hostRules) spend(host string) bool {
@@ -154,7 +155,7 @@ func (r *hostRules) gap(host string, lastResponse time.Duration) time.Duration {
 	p := r.policies[host]
 	r.mu.Unlock()
 	gap := r.delay
-	if p != nil && r.mode != "ignore" {
+	if p != nil && r.mode != config.RobotsIgnore {
 		gap = max(gap, p.CrawlDelay(r.userAgent))
 	}
 	if r.delayFactor > 0 {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 
 	"arkisto/config"
@@ -19,89 +17,171 @@ const (
 	metaFinished = "finished" // "true" once the crawl ran to its end
 )
 
-// frontierPath is where a collection keeps its crawl's frontier.
-func frontierPath(output string) string {
-	return filepath.Join(output, stateDir, "frontier.db")
+// Mismatch says what Prepare does with an unfinished crawl that was
+// started with other settings than the ones given now.
+type Mismatch int
+
+const (
+	// Refuse returns a *MismatchError: the user chooses (arkisto crawl).
+	Refuse Mismatch = iota
+	// StartOver drops the unfinished crawl's frontier: its URLs were chosen
+	// by other rules (arkisto serve, after a job's config changed).
+	StartOver
+)
+
+// Start is what a crawl into a collection folder is asked to begin with.
+type Start struct {
+	// Given is the config given now. Its Output is the collection folder.
+	Given config.Config
+	// Stated says that Given states a whole crawl (seeds or a config file
+	// were given) and has passed config.Finish. Otherwise it only points
+	// at a folder, whose unfinished crawl is resumed with its recorded
+	// config, Override applied.
+	Stated bool
+	// Override applies what was given now (speed, logging) to a recorded
+	// config; nil: nothing.
+	Override func(*config.Config) error
+	// Fresh drops an unfinished crawl and starts a new one.
+	Fresh    bool
+	Mismatch Mismatch
 }
 
-// PrepareState looks at the crawl state in a collection folder before a
-// crawl into it. With fresh, or when the last crawl there ran to its end, it
-// clears the frontier so a new crawl starts (the deduplication index stays:
-// it belongs to the collection). Otherwise it returns the config of the
-// unfinished crawl, which the next Run resumes.
-func PrepareState(output string, fresh bool) (*config.Config, error) {
-	path := frontierPath(output)
+// Plan is how a crawl begins: the config to give New, and whether Run
+// takes up the unfinished crawl the folder holds.
+type Plan struct {
+	Config  config.Config
+	Resumes bool
+	// Dropped lists, after StartOver, the settings in which the dropped
+	// crawl differed (as config.Differences words them).
+	Dropped []string
+}
+
+// MismatchError is Prepare's refusal to resume a crawl whose defining
+// settings differ from the ones given.
+type MismatchError struct {
+	Dir         string
+	Differences []string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("%s holds an unfinished crawl started with other settings (%s)", e.Dir, strings.Join(e.Differences, "; "))
+}
+
+// Prepare decides how a crawl into s.Given.Output begins. A folder whose
+// last crawl ran to its end, or holds none, takes a new crawl (Run clears a
+// finished frontier; the deduplication index stays: it belongs to the
+// collection). An unfinished crawl is resumed when the settings that
+// define it (config.DefiningSettings) agree; Fresh, or StartOver on a
+// mismatch, drops it.
+func Prepare(s Start) (Plan, error) {
+	layout := Layout{Dir: s.Given.Output}
+	recorded, err := unfinishedCrawl(layout.Frontier())
+	if err != nil {
+		return Plan{}, err
+	}
+	if recorded == nil || s.Fresh {
+		// Nothing is dropped for a crawl that cannot start.
+		if err := s.Given.Validate(); err != nil {
+			return Plan{}, err
+		}
+		if recorded != nil {
+			if err := dropFrontier(layout); err != nil {
+				return Plan{}, err
+			}
+		}
+		return Plan{Config: s.Given}, nil
+	}
+	next := s.Given
+	if !s.Stated {
+		next = *recorded
+		if s.Override != nil {
+			if err := s.Override(&next); err != nil {
+				return Plan{}, err
+			}
+		}
+		next.Output = s.Given.Output
+		if err := next.Validate(); err != nil {
+			return Plan{}, err
+		}
+	}
+	diffs := config.Differences(*recorded, next)
+	switch {
+	case len(diffs) == 0:
+		return Plan{Config: next, Resumes: true}, nil
+	case s.Mismatch == Refuse:
+		return Plan{}, &MismatchError{Dir: layout.Dir, Differences: diffs}
+	}
+	if err := dropFrontier(layout); err != nil {
+		return Plan{}, err
+	}
+	return Plan{Config: next, Dropped: diffs}, nil
+}
+
+// unfinishedCrawl returns the recorded config of the crawl in the
+// frontier at path, nil when there is none or it ran to its end.
+func unfinishedCrawl(path string) (*config.Config, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	if !fresh {
-		recorded, finished, err := readRunMeta(path)
-		if err != nil {
-			return nil, err
-		}
-		if !finished && recorded != nil {
-			return recorded, nil
-		}
-	}
-	if err := os.Remove(path); err != nil {
-		return nil, fmt.Errorf("clear the frontier of %s: %w", output, err)
-	}
-	return nil, nil
-}
-
-func readRunMeta(path string) (*config.Config, bool, error) {
 	f, err := frontier.OpenBolt(path, frontier.Options{})
 	if err != nil {
-		return nil, false, fmt.Errorf("read crawl state: %w", err)
+		return nil, fmt.Errorf("read crawl state: %w", err)
 	}
 	defer f.Close()
-	raw, err := f.Meta(metaConfig)
+	recorded, finished, err := readRunMeta(f)
+	if err != nil || finished {
+		return nil, err
+	}
+	return recorded, nil
+}
+
+// readRunMeta returns the config a frontier's crawl started with (nil if
+// it recorded none) and whether that crawl ran to its end.
+func readRunMeta(meta metaStore) (*config.Config, bool, error) {
+	raw, err := meta.Meta(metaConfig)
 	if err != nil || raw == nil {
 		return nil, false, err
 	}
 	var cfg config.Config
 	if err := json.Unmarshal(raw, &cfg); err != nil {
-		return nil, false, fmt.Errorf("read the config recorded in %s: %w", path, err)
+		return nil, false, fmt.Errorf("read the recorded config of a crawl: %w", err)
 	}
-	finished, err := f.Meta(metaFinished)
+	finished, err := meta.Meta(metaFinished)
 	return &cfg, string(finished) == "true", err
 }
 
-// Differences lists the settings in which next would crawl differently
-// from recorded, the crawl it is meant to resume, by their YAML names.
-// Settings that only change how fast or how loud the crawl runs may differ.
-func Differences(recorded, next config.Config) []string {
-	var diffs []string
-	r, n := reflect.ValueOf(recorded), reflect.ValueOf(next)
-	for i := range r.NumField() {
-		name := strings.Split(r.Type().Field(i).Tag.Get("yaml"), ",")[0]
-		if !definesCrawl(name) {
-			continue
-		}
-		if !reflect.DeepEqual(normalize(r.Field(i).Interface()), normalize(n.Field(i).Interface())) {
-			diffs = append(diffs, fmt.Sprintf("%s: %v, was %v", name, n.Field(i).Interface(), r.Field(i).Interface()))
-		}
+// dropFrontier deletes the collection's frontier, so the next Run starts
+// a new crawl.
+func dropFrontier(l Layout) error {
+	if err := os.Remove(l.Frontier()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("clear the frontier of %s: %w", l.Dir, err)
 	}
-	return diffs
+	return nil
 }
 
-// definesCrawl names the settings a resumed crawl must keep: they decide
-// which URLs belong to it and where they go.
-func definesCrawl(name string) bool {
-	switch name {
-	case "seeds", "sitemaps", "feeds", "job", "output", "scope", "include", "exclude",
-		"max_depth", "since", "robots", "warc_prefix", "warc_version", "dedup":
-		return true
+// openFrontier opens the collection's own frontier for Run. A crawl that
+// ran to its end, or died before recording its config, leaves nothing to
+// resume: its frontier is cleared and the folder takes a new crawl.
+func openFrontier(l Layout, opts frontier.Options) (*frontier.Bolt, error) {
+	_, statErr := os.Stat(l.Frontier())
+	f, err := frontier.OpenBolt(l.Frontier(), opts)
+	if err != nil || errors.Is(statErr, os.ErrNotExist) {
+		return f, err
 	}
-	return false
-}
-
-// normalize makes an empty list equal to a missing one.
-func normalize(v any) any {
-	if s, ok := v.([]string); ok && len(s) == 0 {
-		return []string(nil)
+	recorded, finished, err := readRunMeta(f)
+	if err != nil {
+		return nil, errors.Join(err, f.Close())
 	}
-	return v
+	if recorded != nil && !finished {
+		return f, nil
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("close a finished crawl's frontier: %w", err)
+	}
+	if err := dropFrontier(l); err != nil {
+		return nil, err
+	}
+	return frontier.OpenBolt(l.Frontier(), opts)
 }
 
 // recordStart writes the config into the state, so a crash can be resumed

@@ -11,7 +11,6 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"arkisto/crawler/capture"
-	"arkisto/crawler/discover"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/metrics"
 	"arkisto/warc"
@@ -25,7 +24,9 @@ type worker struct {
 	collector *colly.Collector
 	transport *capture.Transport
 
-	// Set while one request runs, by the callbacks of collector and transport.
+	// Set while one request runs: the item by fetch, the rest by the
+	// callbacks of collector and transport.
+	item     frontier.Item
 	exchange *capture.Exchange
 	response *colly.Response
 }
@@ -38,27 +39,28 @@ type fetched struct {
 	err      error
 }
 
-func (c *Crawler) newWorker(id int) (*worker, error) {
+func (c *Crawler) newWorker(fetchCtx context.Context, id int) (*worker, error) {
 	w := &worker{c: c, id: id}
 	w.transport = capture.New(capture.Options{
 		MaxBodySize: c.cfg.MaxBodySize,
-		// What the parsers read at most: a sitemap's 50 MB (plus one byte, so
-		// a bigger one is seen to be too big).
-		MaxDecodedSize: discover.DefaultMaxBytes + 1,
-		Timeout:        c.cfg.Timeout,
-		TLSConfig:      c.opts.TLSConfig,
-		DialContext:    c.opts.DialContext,
-		Resolver:       c.opts.Resolver,
-		AllowDial:      c.dialGuard,
-		OnExchange:     func(ex *capture.Exchange) { w.exchange = ex },
+		// colly reads into memory what the parsers read, no more: the
+		// rest of a body streams into the record only.
+		ReadLimit:   func(resp *http.Response) int64 { return parseLimit(w.item, resp) },
+		Timeout:     c.cfg.Timeout,
+		KeepAlive:   c.cfg.KeepAlive,
+		TLSConfig:   c.opts.TLSConfig,
+		DialContext: c.opts.DialContext,
+		Resolver:    c.opts.Resolver,
+		AllowDial:   c.dialGuard,
+		OnExchange:  func(ex *capture.Exchange) { w.exchange = ex },
 	})
 	w.collector = colly.NewCollector(
 		colly.UserAgent(c.cfg.UserAgent),
 		colly.AllowURLRevisit(), // the frontier's seen set decides, not colly's unbounded map
 		colly.IgnoreRobotsTxt(), // robots.txt is ours: colly's caches forever and ignores Crawl-delay
 		colly.ParseHTTPErrorResponse(),
-		colly.MaxBodySize(0), // the transport cuts at max_body_size and marks the record; colly would cut silently
-		colly.StdlibContext(c.fetchCtx),
+		colly.MaxBodySize(0), // the transport cuts: the record at max_body_size, what colly reads at parseLimit
+		colly.StdlibContext(fetchCtx),
 	)
 	w.collector.WithTransport(w.transport)
 	// The transport enforces the real limit; this only keeps colly's 10s default out of the way.
@@ -106,7 +108,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 		w.c.metrics.Refused("host-budget")
 		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{"max-pages-per-host"}}, 0)
 	}
-	f := w.fetch(u)
+	f := w.fetch(it, u)
 	defer f.close()
 	entry, err := w.c.record(ctx, &f, it)
 	if err != nil {
@@ -119,8 +121,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
 	}
-	failed, serverWait := transientFailure(f)
-	pause, notes, err := w.backOff(ctx, it, failed, serverWait)
+	pause, notes, err := w.backOff(ctx, it, classify(f))
 	entry.Annotations = append(entry.Annotations, notes...)
 	if err != nil {
 		return errors.Join(err, w.finish(ctx, it, entry, 0))
@@ -157,9 +158,10 @@ func (w *worker) finish(ctx context.Context, it frontier.Item, e logEntry, gap t
 	return w.c.frontier.Done(ctx, it, time.Now().Add(gap))
 }
 
-// fetch runs one GET through colly and returns what was exchanged.
-func (w *worker) fetch(u *url.URL) fetched {
-	w.exchange, w.response = nil, nil
+// fetch runs one GET of it, at u, through colly and returns what was
+// exchanged.
+func (w *worker) fetch(it frontier.Item, u *url.URL) fetched {
+	w.item, w.exchange, w.response = it, nil, nil
 	hdr := http.Header{}
 	hdr.Set("User-Agent", w.c.cfg.UserAgent)
 	hdr.Set("Accept-Encoding", "gzip") // colly decodes gzip only; br or zstd would reach the parser encoded
@@ -188,12 +190,12 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 	// Bytes cut after complete headers are archived with WARC-Truncated.
 	if ex == nil || ex.Response.Size() == 0 || (ex.Err != nil && ex.Truncated == "") {
 		c.counters.failed.Add(1)
-		kind := capture.ErrorKind(f.err)
+		kind := capture.KindOf(f.err)
 		e.Status = errorStatus(kind)
-		e.Annotations = append(e.Annotations, kind)
+		e.Annotations = append(e.Annotations, string(kind))
 		c.log.Debug("fetch failed", "url", it.URL, "kind", kind, "err", f.err)
-		if kind == "blocked" {
-			c.metrics.Refused("blocked")
+		if kind == capture.KindBlocked {
+			c.metrics.Refused(string(capture.KindBlocked))
 		}
 		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
@@ -217,9 +219,9 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 	c.metrics.ObserveRecord(written)
 	c.metrics.ObserveRecord(request)
 	c.metrics.SetWARCFileSize(c.writer.CurrentSize())
-	var kind string
+	var kind capture.ErrorKind
 	if ex.Err != nil {
-		kind = capture.ErrorKind(ex.Err)
+		kind = capture.KindOf(ex.Err)
 	}
 	c.metrics.ObserveFetch(metrics.Fetch{Status: written.HTTPStatus, ErrorKind: kind, WireBytes: ex.Response.Size(), Duration: ex.Duration, Source: source(it)})
 	if err := c.index.Add(written); err != nil {
@@ -235,8 +237,8 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 	if ex.Truncated != "" {
 		e.Annotations = append(e.Annotations, "truncated:"+ex.Truncated)
 	}
-	if ex.DecodeCut {
-		e.Annotations = append(e.Annotations, "decoded-size-cut")
+	if ex.ReadCut {
+		e.Annotations = append(e.Annotations, "read-cut") // the parsers saw only the first part
 	}
 	if written.Type == "revisit" {
 		e.Annotations = append(e.Annotations, "duplicate:digest") // Heritrix's note for a revisit
@@ -266,17 +268,19 @@ func source(it frontier.Item) string {
 	return "other"
 }
 
-func errorStatus(kind string) int {
+// errorStatus is the Heritrix crawl.log code of a fetch that failed
+// before any response.
+func errorStatus(kind capture.ErrorKind) int {
 	switch kind {
-	case "dns":
+	case capture.KindDNS, capture.KindNoSuchHost:
 		return statusDNS
-	case "connect", "tls":
+	case capture.KindConnect, capture.KindTLS:
 		return statusConnect
-	case "reset":
+	case capture.KindReset:
 		return statusReset
-	case "timeout":
+	case capture.KindTimeout:
 		return statusTimeout
-	case "blocked":
+	case capture.KindBlocked:
 		return statusBlocked
 	}
 	return statusOther

@@ -133,11 +133,14 @@ if [[ -z $BIN ]]; then
 	go build -o "$WORK/arkisto" .
 	BIN=$WORK/arkisto
 fi
+# The test site is a command of its own: it never ships in the arkisto binary.
+log "building arkisto-testsite"
+go build -o "$WORK/arkisto-testsite" ./crawler/testsite/cmd/arkisto-testsite
 
 read -r SITE_PORT METRICS_PORT PROM_PORT GW_PORT < <(free_ports 4)
 SITE=http://127.0.0.1:$SITE_PORT/
 log "starting the test site on $SITE"
-start site "$BIN" testsite --addr "127.0.0.1:$SITE_PORT"
+start site "$WORK/arkisto-testsite" --addr "127.0.0.1:$SITE_PORT"
 wait_http site "$SITE"
 
 # crawl NAME ARGS...: starts a crawl of the test site slow enough to last a few seconds.

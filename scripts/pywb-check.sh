@@ -128,14 +128,15 @@ fi
 PY=$VENV/bin/python
 
 # --- 2. crawl the test site ---------------------------------------------------
-log "building arkisto"
+log "building arkisto and arkisto-testsite (the test site never ships in arkisto)"
 go build -o "$WORK/arkisto" .
+go build -o "$WORK/arkisto-testsite" ./crawler/testsite/cmd/arkisto-testsite
 BIN=$WORK/arkisto
 
 read -r SITE_PORT CONTROL_PORT WB_PORT < <(free_ports 3)
 SITE=http://127.0.0.1:$SITE_PORT
 CONTROL=http://127.0.0.1:$CONTROL_PORT # changes the site between the crawls (step 6)
-start site "$WORK" "$BIN" testsite --addr "127.0.0.1:$SITE_PORT" --control-addr "127.0.0.1:$CONTROL_PORT"
+start site "$WORK" "$WORK/arkisto-testsite" --addr "127.0.0.1:$SITE_PORT" --control-addr "127.0.0.1:$CONTROL_PORT"
 wait_http site "$SITE/robots.txt"
 
 COLLDIR=$WORK/collections/$COLL

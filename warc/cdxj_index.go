@@ -11,65 +11,60 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/nlnwa/gowarc/v3"
 )
 
-// ErrDamagedWARC marks a WARC file that could be indexed only up to the
-// point where it is damaged (a truncated or corrupt gzip member, say).
-var ErrDamagedWARC = errors.New("damaged warc file")
-
-// IndexFiles reads WARC files with gowarc and writes their CDXJ lines to
-// out, sorted in byte order: the same lines CDXJLine gives the crawl-time
-// path, so a rebuilt index equals the one written during the crawl. Lines
-// are sorted on disk under os.TempDir().
+// IndexFiles reads WARC files with the package's Reader and writes their
+// CDXJ lines to out, sorted in byte order: the same lines CDXJLine gives
+// the crawl-time path, so a rebuilt index equals the one written during
+// the crawl. Lines are sorted on disk under os.TempDir().
 //
-// Like pywb's indexer, it does not give up on a damaged file: the records
-// before the damage and all other files are indexed, and the error returned
-// afterwards matches ErrDamagedWARC and names the damaged files.
+// Only records that read whole (Record.Whole) are indexed, so the index
+// never points at a record the validator calls damaged. Like pywb's
+// indexer, it does not give up on a damaged file: it goes on with the next
+// record (in a .warc.gz, the next gzip member) and with the other files,
+// and afterwards returns a *SkippedError, which matches ErrSkippedRecords
+// and names each record left out and why.
 func IndexFiles(ctx context.Context, warcPaths []string, out io.Writer) error {
 	s, err := newLineSorter("", 0)
 	if err != nil {
 		return err
 	}
-	var damaged []error
+	skipped := &SkippedError{}
 	for _, p := range warcPaths {
-		err := indexFile(ctx, p, s.add)
-		if errors.Is(err, ErrDamagedWARC) {
-			damaged = append(damaged, err)
-			continue
-		}
-		if err != nil {
+		if err := indexFile(ctx, p, s.add, skipped); err != nil {
 			return errors.Join(err, s.close())
 		}
 	}
 	if _, err := s.writeSorted(ctx, out); err != nil {
 		return errors.Join(fmt.Errorf("write cdxj index: %w", err), s.close())
 	}
-	return errors.Join(append(damaged, s.close())...)
+	if err := s.close(); err != nil {
+		return err
+	}
+	return skipped.orNil()
 }
 
 // RebuildIndex replaces the index at indexPath with one made from the WARC
-// files (directories expand to the WARC files inside them). Damaged files
-// are indexed as far as they can be read; the index is still replaced and
-// the error matches ErrDamagedWARC.
+// files (directories expand as ExpandWARCPaths says). When records are
+// left out, the index of the others still replaces the old one and the
+// error matches ErrSkippedRecords.
 func RebuildIndex(ctx context.Context, warcPaths []string, indexPath string) error {
 	files, err := ExpandWARCPaths(warcPaths)
 	if err != nil {
 		return err
 	}
-	var damaged error
+	var skipped error
 	err = replaceFile(indexPath, func(out io.Writer) error {
 		err := IndexFiles(ctx, files, out)
-		if errors.Is(err, ErrDamagedWARC) {
-			damaged, err = err, nil
+		if errors.Is(err, ErrSkippedRecords) {
+			skipped, err = err, nil
 		}
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("rebuild cdxj index %q: %w", indexPath, err)
 	}
-	return damaged
+	return skipped
 }
 
 // indexEntry is what pywb's indexer keeps of a record while it pairs
@@ -81,31 +76,24 @@ type indexEntry struct {
 	method       string // request records only
 }
 
-// indexFile emits the CDXJ lines of one file. Like pywb (wb-manager uses
-// its append-POST mode), it gives a response, revisit or resource its
-// request's method when the request is the record just before or after it,
-// has the same target URI, and the later of the two names the earlier in
-// WARC-Concurrent-To.
-func indexFile(ctx context.Context, path string, emit func(string) error) error {
+// indexFile emits the CDXJ lines of one file and adds the records it
+// leaves out to skipped. Like pywb (wb-manager uses its append-POST mode),
+// it gives a response, revisit or resource its request's method when the
+// request is the record just before or after it, has the same target URI,
+// and the later of the two names the earlier in WARC-Concurrent-To. The
+// error is for a file that cannot be read, or for emit failing.
+func indexFile(ctx context.Context, path string, emit func(string) error, skipped *SkippedError) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open warc file %q: %w", path, err)
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	magic, _ := br.Peek(2)
-	compressed := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-	r, err := gowarc.NewWarcFileReaderFromStream(br, 0,
-		gowarc.WithSyntaxErrorPolicy(gowarc.ErrIgnore),
-		gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore),
-		gowarc.WithUnknownRecordTypePolicy(gowarc.ErrIgnore))
-	if err != nil {
-		return fmt.Errorf("read warc file %q: %w", path, err)
-	}
-	defer r.Close()
+	// Only the head of a block is needed (the HTTP status line and
+	// headers): the rest is read and checked, never spooled.
+	rd := NewReader(f, ReaderOptions{Block: KeepBlockHead})
+	defer rd.Close()
 
 	var prev *indexEntry
-	var bad []error
 	flush := func(e *indexEntry) error {
 		if e == nil || e.written.Type == "request" {
 			return nil
@@ -113,7 +101,7 @@ func indexFile(ctx context.Context, path string, emit func(string) error) error 
 		line, err := CDXJLine(e.written)
 		if err != nil {
 			// A URL pywb cannot key either: leave the record out, go on.
-			bad = append(bad, fmt.Errorf("index %q: record at offset %d: %w: %w", path, e.written.Offset, ErrDamagedWARC, err))
+			skipped.add(path, e.written.Offset, err.Error())
 			return nil
 		}
 		if line == "" {
@@ -125,21 +113,21 @@ func indexFile(ctx context.Context, path string, emit func(string) error) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rec, err := r.Next()
+		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			if ferr := flush(prev); ferr != nil {
-				return ferr
-			}
-			return errors.Join(append(bad, fmt.Errorf("index %q: record at offset %d: %w: %w", path, rec.Offset, ErrDamagedWARC, err))...)
+			return fmt.Errorf("index %q: %w", path, err)
 		}
-		e, err := newIndexEntry(rec, filepath.Base(path), compressed)
-		rec.Close()
+		if !rec.Whole() {
+			skipped.add(path, rec.Offset, notWholeReason(rec))
+			continue
+		}
+		e, err := newIndexEntry(rec, filepath.Base(path))
 		if err != nil {
 			// pywb cannot index such a record either; go on with the rest.
-			bad = append(bad, fmt.Errorf("index %q: record at offset %d: %w: %w", path, rec.Offset, ErrDamagedWARC, err))
+			skipped.add(path, rec.Offset, err.Error())
 			continue
 		}
 		if e == nil {
@@ -157,10 +145,7 @@ func indexFile(ctx context.Context, path string, emit func(string) error) error 
 		}
 		prev = e
 	}
-	if err := flush(prev); err != nil {
-		return err
-	}
-	return errors.Join(bad...)
+	return flush(prev)
 }
 
 // pairWithRequest applies pywb's join_request_records to two neighbours,
@@ -180,35 +165,35 @@ func pairWithRequest(earlier, later *indexEntry) bool {
 	return true
 }
 
-// newIndexEntry describes a gowarc record the way warcio parses it for
-// pywb. It returns nil for records pywb leaves out before pairing (those
-// holding application/warc-fields, such as warcinfo).
-func newIndexEntry(rec gowarc.Record, file string, compressed bool) (*indexEntry, error) {
-	h := rec.WarcRecord.WarcHeader()
-	if h.Get(gowarc.ContentType) == "application/warc-fields" {
+// newIndexEntry describes a record the way warcio parses it for pywb. It
+// returns nil for records pywb leaves out before pairing (those holding
+// application/warc-fields, such as warcinfo).
+func newIndexEntry(rec Record, file string) (*indexEntry, error) {
+	h := rec.Header
+	if h.Get("Content-Type") == "application/warc-fields" {
 		return nil, nil
 	}
 	w := Written{
-		RecordID:      h.Get(gowarc.WarcRecordID),
-		Type:          rec.WarcRecord.Type().String(),
-		TargetURI:     stripAngles(h.Get(gowarc.WarcTargetURI)),
+		RecordID:      h.Get("WARC-Record-ID"),
+		Type:          h.Get("WARC-Type"),
+		TargetURI:     stripAngles(h.Get("WARC-Target-URI")),
 		File:          file,
 		Offset:        rec.Offset,
-		Length:        rec.Size,
-		PayloadDigest: h.Get(gowarc.WarcPayloadDigest),
+		Length:        rec.Length,
+		PayloadDigest: h.Get("WARC-Payload-Digest"),
 	}
-	if !compressed {
+	if !rec.Compressed {
 		w.Length -= 4 // warcio leaves the end marker out of an uncompressed record's length
 	}
-	if d := h.Get(gowarc.WarcDate); d != "" {
+	if d := h.Get("WARC-Date"); d != "" {
 		t, err := time.Parse(time.RFC3339Nano, d)
 		if err != nil {
 			return nil, fmt.Errorf("read WARC-Date of %s: %w", w.RecordID, err)
 		}
 		w.Date = t
 	}
-	e := &indexEntry{written: w, id: w.RecordID, concurrentTo: h.Get(gowarc.WarcConcurrentTo)}
-	head := httpHead(rec.WarcRecord)
+	e := &indexEntry{written: w, id: w.RecordID, concurrentTo: h.Get("WARC-Concurrent-To")}
+	head := httpHead(rec)
 	isHTTP := head != "" && (strings.HasPrefix(w.TargetURI, "http:") || strings.HasPrefix(w.TargetURI, "https:"))
 	switch {
 	case w.Type == "request" && isHTTP:
@@ -218,18 +203,49 @@ func newIndexEntry(rec gowarc.Record, file string, compressed bool) (*indexEntry
 	default:
 		// warcio makes up "200 OK" with the WARC Content-Type for records
 		// it does not parse as HTTP.
-		e.written.HTTPStatus, e.written.MIME = 200, h.Get(gowarc.ContentType)
+		e.written.HTTPStatus, e.written.MIME = 200, h.Get("Content-Type")
 	}
 	return e, nil
 }
 
-// httpHead returns the HTTP start line and header gowarc parsed from the
-// block, or "" when it parsed none.
-func httpHead(rec gowarc.WarcRecord) string {
-	if hb, ok := rec.Block().(gowarc.ProtocolHeaderBlock); ok {
-		return string(hb.ProtocolHeaderBytes())
+// httpHead returns the HTTP start line and header lines at the start of
+// the block, up to and including the blank line that ends them: for a
+// revisit, the whole (kept) block, which holds only those; for other
+// records whose Content-Type says application/http, the lines up to the
+// first one shorter than three bytes. Other records have none.
+func httpHead(rec Record) string {
+	switch strings.ToLower(rec.Header.Get("WARC-Type")) {
+	case "revisit":
+		b, _ := io.ReadAll(rec.BlockReader())
+		return string(b)
+	case "response", "resource", "request", "conversion", "continuation":
+	default:
+		return ""
 	}
-	return ""
+	if !strings.HasPrefix(strings.ToLower(rec.Header.Get("Content-Type")), "application/http") {
+		return ""
+	}
+	var head strings.Builder
+	br := bufio.NewReader(rec.BlockReader())
+	for {
+		line, err := br.ReadString('\n')
+		head.WriteString(line)
+		if err != nil || len(line) < 3 {
+			return head.String()
+		}
+	}
+}
+
+// notWholeReason says why rec is not whole, from its problems.
+func notWholeReason(rec Record) string {
+	if len(rec.Problems) == 0 {
+		return "no Content-Length header"
+	}
+	msgs := make([]string, len(rec.Problems))
+	for i, p := range rec.Problems {
+		msgs[i] = p.Message
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // parseHTTPHead reads the status code and Content-Type the way warcio's

@@ -75,7 +75,7 @@ func scanRequest(b Block, buf []byte) (messageFacts, error) {
 // block digest: it is archived as received. Only a failure to read b is an
 // error.
 func scanMessage(b Block, facts *messageFacts, buf []byte, parse func(br *bufio.Reader, pos func() int64) (io.Reader, error)) error {
-	src := &stickyErrReader{r: io.NewSectionReader(b, 0, b.Size())}
+	src := &countingReader{r: io.NewSectionReader(b, 0, b.Size())}
 	blockHash := sha1.New()
 	// The buffer only has to hold what net/http peeks at: textproto copes
 	// with header lines longer than it, and the body bypasses it in reads
@@ -154,22 +154,4 @@ func mediaType(contentType string) string {
 // unpadded upper-case base32 (a SHA-1 is 160 bits, so there is no padding).
 func formatSHA1(h hash.Hash) string {
 	return "sha1:" + base32.StdEncoding.EncodeToString(h.Sum(nil))
-}
-
-// stickyErrReader remembers the first error other than io.EOF so a failing
-// disk read cannot pass for the end of a message that net/http gave up on.
-// It counts the bytes read, so offsets in the message are known.
-type stickyErrReader struct {
-	r   io.Reader
-	n   int64
-	err error
-}
-
-func (s *stickyErrReader) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
-	s.n += int64(n)
-	if err != nil && err != io.EOF && s.err == nil {
-		s.err = err
-	}
-	return n, err
 }

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"arkisto/warc/spool"
 )
 
 // Field is one WARC header line: the name as written, the value trimmed.
@@ -56,7 +57,9 @@ type Record struct {
 	Version string
 	Header  Fields
 	// Block holds the record's block: Content-Length bytes, fewer when the
-	// record was cut short. It is valid until the next record is read.
+	// record was cut short, and only its head or nothing when the reader
+	// was asked to keep less (ReaderOptions.Block). It is valid until the
+	// next record is read.
 	Block Block
 	// Offset is where the record's gzip member starts (in a .warc.gz) or
 	// where the record starts (in a .warc); Length is how many bytes of the
@@ -77,26 +80,71 @@ func (r Record) BlockReader() io.Reader {
 	return io.NewSectionReader(r.Block, 0, r.Block.Size())
 }
 
+// Whole tells whether the record reads whole: a version line, a header
+// block that ends within the bound, a Content-Length and that many bytes of
+// block, and in a .warc.gz a gzip member of its own that decompresses
+// soundly. Only whole
+// records are indexed; the validator names what the others lack. Faults
+// that leave the record readable (a bad digest, a missing end marker, an
+// odd header line) do not count.
+func (r Record) Whole() bool {
+	if _, ok := r.Header.Lookup("Content-Length"); !ok || r.Version == "" || r.Truncated {
+		return false // without a length, a block's end is only a guess
+	}
+	for _, p := range r.Problems {
+		switch p.Code {
+		case ProblemNotWARC, ProblemHeaderSize, ProblemContentLength, ProblemGzipMember, ProblemTruncated, ProblemGzip:
+			return false
+		}
+	}
+	return true
+}
+
 func (r *Record) problem(code ProblemCode, format string, args ...any) {
 	r.Problems = addProblem(r.Problems, code, format, args...)
 }
 
-// ReaderOptions tune where blocks are spooled. The zero value is fine.
+// BlockMode says how much of each block a Reader keeps for the caller.
+type BlockMode int
+
+// The block modes. Whatever the mode, every block is read to its end and
+// its framing checked; the modes differ only in what the caller can read.
+const (
+	KeepBlock     BlockMode = iota // the whole block, spooled to disk past SpoolMemory
+	KeepBlockHead                  // its first MaxHeader bytes: enough for an HTTP header
+	SkipBlock                      // none of it
+)
+
+// DefaultMaxHeader bounds a record's header block unless ReaderOptions
+// says otherwise. Real WARC headers take a few hundred bytes; a header
+// that runs past this is damage, and is not held in memory.
+const DefaultMaxHeader = 256 << 10
+
+// ReaderOptions tune what a Reader keeps. The zero value keeps every block
+// whole, in memory up to 1 MiB and in os.TempDir() beyond.
 type ReaderOptions struct {
 	SpoolDir    string // where blocks larger than SpoolMemory go; "" means os.TempDir()
 	SpoolMemory int    // bytes of a block kept in memory; 0 means 1 MiB
+	Block       BlockMode
+	// MaxHeader bounds the version line and header lines of a record
+	// together, and the head KeepBlockHead keeps; 0 means DefaultMaxHeader.
+	// A record whose header runs past it is reported (ProblemHeaderSize)
+	// and skipped without being held in memory.
+	MaxHeader int
 }
 
-// Reader walks a .warc or .warc.gz file one record at a time. It does not
-// use gowarc, so it can see what gowarc repairs or hides: each gzip member is
-// read on its own (Multistream off) and its compressed offset and length are
-// counted.
+// Reader walks a .warc or .warc.gz file one record at a time. It is the
+// package's one WARC reader (doc.go says why it is not gowarc's): each gzip
+// member is read on its own (Multistream off), its compressed offset and
+// length are counted, and header lines are read up to a bound.
 type Reader struct {
 	src        *countingReader
 	br         *bufio.Reader
 	gz         *gzip.Reader
 	zr         *bufio.Reader
-	spool      *spool
+	block      blockSink
+	copyBuf    []byte
+	maxHeader  int
 	sniffed    bool
 	compressed bool
 	done       bool
@@ -109,32 +157,42 @@ type memberState struct {
 	records int
 }
 
-const (
-	maxHeaderBytes = 1 << 20
-	readBufferSize = 64 << 10
-)
+const readBufferSize = 64 << 10
 
 const crlfcrlf = "\r\n\r\n"
 
 // NewReader reads WARC records from r, compressed or not (it sniffs the
-// gzip magic). Close it to remove its spool file.
+// gzip magic). Close it to release its spool.
 func NewReader(r io.Reader, opts ReaderOptions) *Reader {
 	if opts.SpoolMemory <= 0 {
 		opts.SpoolMemory = 1 << 20
 	}
-	if opts.SpoolDir == "" {
-		opts.SpoolDir = os.TempDir()
+	if opts.MaxHeader <= 0 {
+		opts.MaxHeader = DefaultMaxHeader
 	}
 	src := &countingReader{r: r}
 	return &Reader{
-		src:   src,
-		br:    bufio.NewReaderSize(src, readBufferSize),
-		spool: newSpool(opts.SpoolDir, opts.SpoolMemory),
+		src:       src,
+		br:        bufio.NewReaderSize(src, readBufferSize),
+		block:     newBlockSink(spool.New(opts.SpoolDir, int64(opts.SpoolMemory)), opts.Block, opts.MaxHeader),
+		copyBuf:   make([]byte, 32<<10),
+		maxHeader: opts.MaxHeader,
 	}
 }
 
 // Close releases the block spool.
-func (r *Reader) Close() error { return r.spool.close() }
+func (r *Reader) Close() error { return r.block.buf.Close() }
+
+// Compressed tells whether the input starts with the gzip magic, so its
+// records are read as gzip members.
+func (r *Reader) Compressed() bool {
+	if !r.sniffed {
+		r.sniffed = true
+		magic, _ := r.br.Peek(2)
+		r.compressed = len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+	}
+	return r.compressed
+}
 
 // Next returns the next record, or io.EOF after the last one. Faults in the
 // file come back as Problems on a record; an error means the underlying
@@ -143,17 +201,12 @@ func (r *Reader) Next() (Record, error) {
 	if r.done {
 		return Record{}, io.EOF
 	}
-	if !r.sniffed {
-		r.sniffed = true
-		magic, _ := r.br.Peek(2)
-		r.compressed = len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-	}
-	if err := r.spool.reset(); err != nil {
+	if err := r.block.reset(); err != nil {
 		return Record{}, err
 	}
 	var rec Record
 	var err error
-	if r.compressed {
+	if r.Compressed() {
 		rec, err = r.nextCompressed()
 	} else {
 		rec, err = r.nextPlain()
@@ -184,12 +237,9 @@ func ReadRecords(r io.Reader, fn func(Record) error) error {
 
 func (r *Reader) pos() int64 { return r.src.n - int64(r.br.Buffered()) }
 
-func (r *Reader) blockView(size int64) Block {
-	return io.NewSectionReader(r.spool, 0, size)
-}
-
 // countingReader counts the bytes taken from the file and keeps the first
-// real read error, so that gzip and bufio cannot turn it into a format fault.
+// real read error, so that gzip, bufio or net/http cannot turn a failing
+// disk into a format fault or the end of a message.
 type countingReader struct {
 	r   io.Reader
 	n   int64

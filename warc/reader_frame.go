@@ -33,7 +33,7 @@ func (r *Reader) nextPlain() (Record, error) {
 		// to the next version line and reports what it skipped.
 	}
 	if rec.Block == nil {
-		rec.Block = r.blockView(r.spool.Size())
+		rec.Block = r.block.view(r.block.size())
 	}
 	rec.Length = r.pos() - start
 	return rec, nil
@@ -55,7 +55,7 @@ func (r *Reader) checkPlainEnd(rec *Record, cl int64) {
 	// The last four bytes before the next record, counting the block's end
 	// too, tell whether the record ends where Content-Length says.
 	t := &tailCounter{}
-	t.seed(r.spool.tail(4))
+	t.seed([]byte(r.block.tail()))
 	n, tail := r.skipToWARCLine(t)
 	if cl+n >= 4 && tail == crlfcrlf {
 		rec.problem(ProblemContentLength, "Content-Length says %d but CRLFCRLF comes after %d block bytes", cl, cl+n-4)
@@ -123,7 +123,7 @@ func (r *Reader) nextCompressed() (Record, error) {
 		r.damaged(&rec, err)
 	}
 	if rec.Block == nil {
-		rec.Block = r.blockView(r.spool.Size())
+		rec.Block = r.block.view(r.block.size())
 	}
 	rec.Length = r.pos() - r.member.start
 	return rec, nil
@@ -161,7 +161,7 @@ func (r *Reader) junkTail(start int64, err error) Record {
 	} else {
 		rec.problem(ProblemNotWARC, "%d bytes at offset %d are not a gzip member", rec.Length, start)
 	}
-	rec.Block = r.blockView(0)
+	rec.Block = r.block.view(0)
 	r.done = true
 	return rec
 }
@@ -177,7 +177,7 @@ func (r *Reader) finishMember(rec *Record, cl int64) error {
 		// The member's last four bytes, counting the block's end too, tell
 		// whether the record ends where Content-Length says.
 		t := &tailCounter{}
-		t.seed(r.spool.tail(4))
+		t.seed([]byte(r.block.tail()))
 		n, tail, err := r.drainMemberInto(t)
 		switch {
 		case err != nil:
@@ -218,10 +218,10 @@ func (r *Reader) finishMember(rec *Record, cl int64) error {
 // several members.
 func (r *Reader) memberEndsInside(rec *Record, cl int64) {
 	r.member.open = false
-	if rec.Block != nil && rec.Block.Size() >= 4 && string(r.spool.tail(4)) == crlfcrlf {
-		size := rec.Block.Size() - 4
+	if r.block.size() >= 4 && r.block.tail() == crlfcrlf {
+		size := r.block.size() - 4
 		rec.problem(ProblemContentLength, "Content-Length says %d but the gzip member ends after %d block bytes", cl, size)
-		rec.Block = r.blockView(size)
+		rec.Block = r.block.view(size)
 		return
 	}
 	rec.Truncated = true
@@ -231,16 +231,16 @@ func (r *Reader) memberEndsInside(rec *Record, cl int64) {
 // readRestAsBlock takes the rest of the member as the block of a record
 // without a usable Content-Length.
 func (r *Reader) readRestAsBlock(rec *Record) error {
-	if _, err := io.Copy(r.spool, r.zr); err != nil {
+	if _, err := io.CopyBuffer(&r.block, r.zr, r.copyBuf); err != nil {
 		return err
 	}
 	r.member.open = false
-	size := r.spool.Size()
-	if size < 4 || string(r.spool.tail(4)) != crlfcrlf {
+	size := r.block.size()
+	if size < 4 || r.block.tail() != crlfcrlf {
 		rec.problem(ProblemEndMarker, "block is not followed by CRLFCRLF")
 		return nil
 	}
-	rec.Block = r.blockView(size - 4)
+	rec.Block = r.block.view(size - 4)
 	return nil
 }
 
@@ -276,30 +276,4 @@ func (r *Reader) damaged(rec *Record, err error) {
 		rec.problem(ProblemGzip, "corrupt gzip data: %v", err)
 		r.done = true
 	}
-}
-
-// tailCounter counts bytes written to it and keeps the last four, which
-// may include bytes seeded before counting began.
-type tailCounter struct {
-	n    int64
-	held int
-	last [4]byte
-}
-
-func (t *tailCounter) seed(p []byte) {
-	for _, c := range p[max(0, len(p)-4):] {
-		copy(t.last[:], t.last[1:])
-		t.last[3] = c
-		t.held = min(t.held+1, 4)
-	}
-}
-
-func (t *tailCounter) Write(p []byte) (int, error) {
-	t.seed(p)
-	t.n += int64(len(p))
-	return len(p), nil
-}
-
-func (t *tailCounter) tail() string {
-	return string(t.last[4-t.held:])
 }

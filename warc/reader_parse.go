@@ -17,21 +17,21 @@ const (
 	outEmpty                   // the stream ended before any byte
 	outNotWARC                 // the first line is not a WARC version line
 	outCutShort                // the stream ended (cleanly) inside the record
-	outLost                    // the header block is too large to be one
+	outLost                    // the header block runs past the bound
 )
 
 var errLineTooLong = errors.New("line too long")
 
 // parse reads one record's version line, header and block from s into rec
-// and the spool. It returns the Content-Length for outComplete. err is a
-// stream error other than a clean end (a truncated or corrupt gzip member,
-// or a failing file).
+// and the block sink. It returns the Content-Length for outComplete. err is
+// a stream error other than a clean end (a truncated or corrupt gzip
+// member, or a failing file).
 func (r *Reader) parse(rec *Record, s *bufio.Reader) (outcome, int64, error) {
-	line, err := readLine(s, maxHeaderBytes)
+	line, err := readLine(s, r.maxHeader)
 	stray := 0
 	for err == nil && (line == "\r\n" || line == "\n") {
 		stray += len(line)
-		line, err = readLine(s, maxHeaderBytes)
+		line, err = readLine(s, r.maxHeader)
 	}
 	if stray > 0 {
 		rec.problem(ProblemEndMarker, "%d stray line-end bytes before the record", stray)
@@ -47,12 +47,12 @@ func (r *Reader) parse(rec *Record, s *bufio.Reader) (outcome, int64, error) {
 		rec.problem(ProblemNotWARC, "expected a WARC version line, found %q", clip(line))
 		return outNotWARC, 0, nil
 	}
-	rec.Version = strings.TrimRight(line, "\r\n")
+	rec.Version = clip(strings.TrimRight(line, "\r\n"))
 	if line != "WARC/1.0\r\n" && line != "WARC/1.1\r\n" {
 		rec.problem(ProblemVersion, "version line %q is not WARC/1.0 or WARC/1.1 ending in CRLF", clip(line))
 	}
 	if errors.Is(err, errLineTooLong) {
-		rec.problem(ProblemHeader, "version line is longer than %d bytes", maxHeaderBytes)
+		rec.problem(ProblemHeaderSize, "version line is longer than %d bytes", r.maxHeader)
 		return outLost, 0, nil
 	}
 	if err != nil {
@@ -71,28 +71,27 @@ func (r *Reader) parse(rec *Record, s *bufio.Reader) (outcome, int64, error) {
 		rec.problem(ProblemContentLength, "Content-Length %q is not a byte count", clip(text))
 		return outNoLength, 0, nil
 	}
-	n, err := io.CopyN(r.spool, s, cl)
+	n, err := io.CopyBuffer(&r.block, io.LimitReader(s, cl), r.copyBuf)
 	switch {
-	case err == nil:
-		return outComplete, cl, nil
-	case errors.Is(err, io.EOF):
-		rec.Block = r.blockView(n)
-		return outCutShort, cl, nil
-	default:
-		rec.Block = r.blockView(n)
+	case err != nil:
+		rec.Block = r.block.view(n)
 		return outCutShort, cl, err
+	case n < cl:
+		rec.Block = r.block.view(n)
+		return outCutShort, cl, nil
 	}
+	return outComplete, cl, nil
 }
 
 // parseHeader reads header lines up to the blank line that ends them.
 func (r *Reader) parseHeader(rec *Record, s *bufio.Reader, used int) (outcome, error) {
 	bareLF := false
 	for lineNo := 2; ; lineNo++ {
-		line, err := readLine(s, maxHeaderBytes-used)
+		line, err := readLine(s, r.maxHeader-used)
 		used += len(line)
 		switch {
 		case errors.Is(err, errLineTooLong):
-			rec.problem(ProblemHeader, "header block is larger than %d bytes", maxHeaderBytes)
+			rec.problem(ProblemHeaderSize, "header block is larger than %d bytes", r.maxHeader)
 			return outLost, nil
 		case errors.Is(err, io.EOF):
 			return outCutShort, nil
@@ -123,14 +122,17 @@ func (r *Reader) parseHeader(rec *Record, s *bufio.Reader, used int) (outcome, e
 }
 
 // readLine returns one line with its line end, or what is left before EOF.
-func readLine(s *bufio.Reader, max int) (string, error) {
+// A line longer than limit comes back cut to limit bytes with
+// errLineTooLong: whatever a file holds, a line costs at most limit bytes
+// of memory.
+func readLine(s *bufio.Reader, limit int) (string, error) {
 	var buf []byte
 	for {
 		frag, err := s.ReadSlice('\n')
-		buf = append(buf, frag...)
-		if len(buf) > max {
-			return string(buf), errLineTooLong
+		if len(buf)+len(frag) > limit {
+			return string(append(buf, frag[:max(0, limit-len(buf))]...)), errLineTooLong
 		}
+		buf = append(buf, frag...)
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}

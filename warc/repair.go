@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -82,25 +83,34 @@ func Repair(ctx context.Context, path string) (RepairReport, error) {
 }
 
 // soundPrefix returns how many bytes from the start of f are whole, sound
-// members, how many members that is, and the size of f.
+// members of one clean record each, how many members that is, and the size
+// of f. It reads f with the package's Reader, keeping no block: a record
+// of any size costs the same memory, and nothing is spooled to disk.
 func soundPrefix(ctx context.Context, f *os.File) (keep int64, records int, size int64, err error) {
 	st, err := f.Stat()
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("stat warc file: %w", err)
 	}
-	s := newMemberScanner(f)
+	rd := NewReader(f, ReaderOptions{Block: SkipBlock})
+	defer rd.Close()
 	for {
 		if err := ctx.Err(); err != nil {
 			return 0, 0, 0, err
 		}
-		end, ok, err := s.next()
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return keep, records, st.Size(), nil
+		}
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		if !ok {
+		// Only what the Writer writes is kept: a gzip member holding one
+		// record the reader finds nothing wrong with. The first anything
+		// else is where the crash cut the file.
+		if !rec.Compressed || !rec.Whole() || len(rec.Problems) > 0 {
 			return keep, records, st.Size(), nil
 		}
-		keep, records = end, records+1
+		keep, records = rec.Offset+rec.Length, records+1
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -21,6 +22,7 @@ func FuzzRepair(f *testing.F) {
 	f.Add(append(slices.Clone(rec), withBadCRC(rec)...))
 	f.Add(gz(warcinfo().with("Content-Length", "5").bytes()))
 	f.Add([]byte("WARC/1.1\r\nContent-Length: 0\r\n\r\n\r\n\r\n"))
+	f.Add(append(slices.Clone(rec), gz([]byte("WARC/1.1\r\nX-Long: "+strings.Repeat("a", DefaultMaxHeader)))...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		open := filepath.Join(dir, "f.warc.gz.open")

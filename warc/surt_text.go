@@ -3,6 +3,8 @@ package warc
 import (
 	"slices"
 	"strings"
+
+	"arkisto/warc/urltext"
 )
 
 // The path, query and escaping steps of surt's canonicalizers, each a port
@@ -99,14 +101,11 @@ func alphaReorderQuery(q string) string {
 // escapeOnce percent-encodes what Python's quote_from_bytes would with surt's
 // safe set: control bytes, space, '#', '%', DEL and every non-ASCII byte.
 func escapeOnce(s string) string {
-	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c == '#' || c == '%' || c >= 0x7f {
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
+			urltext.WriteEscape(&b, c)
 			continue
 		}
 		b.WriteByte(c)
@@ -132,28 +131,14 @@ func unquoteBytes(s string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+		if s[i] == '%' && i+2 < len(s) && urltext.IsHex(s[i+1]) && urltext.IsHex(s[i+2]) {
+			b.WriteByte(urltext.Unhex(s[i+1])<<4 | urltext.Unhex(s[i+2]))
 			i += 2
 			continue
 		}
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
 }
 
 // asciiLower lower-cases ASCII letters only, as Python's bytes.lower does.

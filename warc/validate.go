@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,6 +37,7 @@ func ValidateFile(ctx context.Context, path string, opts ValidateOptions) (FileR
 	}
 	defer f.Close()
 	rd := NewReader(f, ReaderOptions{SpoolDir: opts.SpoolDir})
+	rep.checkFile(f, rd.Compressed())
 	v := &validator{opts: opts, methods: map[string]string{}}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -73,55 +73,6 @@ func ValidateFile(ctx context.Context, path string, opts ValidateOptions) (FileR
 	return rep, nil
 }
 
-// ValidatePaths validates files and the *.warc and *.warc.gz files directly
-// inside directories, in name order.
-func ValidatePaths(ctx context.Context, paths []string, opts ValidateOptions) (Summary, error) {
-	var sum Summary
-	files, err := ExpandWARCPaths(paths)
-	if err != nil {
-		return sum, err
-	}
-	for _, p := range files {
-		rep, err := ValidateFile(ctx, p, opts)
-		if err != nil {
-			return sum, err
-		}
-		sum.Files++
-		sum.Records += rep.Records
-		sum.Problems += rep.Problems
-		sum.Reports = append(sum.Reports, rep)
-	}
-	return sum, nil
-}
-
-// ExpandWARCPaths replaces each directory in paths by the *.warc and
-// *.warc.gz files directly inside it (sorted); other paths stay as given.
-// Files still being written (".open") are left out.
-func ExpandWARCPaths(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("stat %q: %w", p, err)
-		}
-		if !info.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			return nil, fmt.Errorf("list warc directory %q: %w", p, err)
-		}
-		for _, e := range entries {
-			name := e.Name()
-			if !e.IsDir() && (strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz")) {
-				out = append(out, filepath.Join(p, name))
-			}
-		}
-	}
-	return out, nil
-}
-
 // validator carries what one file's records tell about later ones.
 type validator struct {
 	opts ValidateOptions
@@ -131,7 +82,7 @@ type validator struct {
 }
 
 func (v *validator) check(rec Record) []Problem {
-	if rec.Version == "" || rec.Truncated {
+	if rec.Version == "" || rec.Truncated || hasProblem(rec.Problems, ProblemHeaderSize) {
 		return nil // nothing to check, or the reader's problem says it all
 	}
 	var out []Problem

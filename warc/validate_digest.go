@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 )
@@ -112,14 +113,18 @@ func (v *validator) checkPayload(rec Record, typ, want string) string {
 }
 
 // httpBody returns the entity body with its transfer encoding removed and
-// its content encoding kept, skipping interim 1xx responses.
+// its content encoding kept, skipping interim 1xx responses. The start
+// lines and headers may take DefaultMaxHeader bytes together: net/http
+// holds a header line whole, so a longer one is refused, not read.
 func httpBody(block io.Reader, typ, method string) (io.ReadCloser, error) {
-	br := bufio.NewReader(block)
+	head := &io.LimitedReader{R: block, N: DefaultMaxHeader}
+	br := bufio.NewReader(head)
 	if typ == "request" {
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			return nil, fmt.Errorf("parse http request: %w", err)
 		}
+		head.N = math.MaxInt64 // the body runs to the end of the block
 		return req.Body, nil
 	}
 	req := &http.Request{Method: method}
@@ -129,6 +134,7 @@ func httpBody(block io.Reader, typ, method string) (io.ReadCloser, error) {
 			return nil, fmt.Errorf("parse http response: %w", err)
 		}
 		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+			head.N = math.MaxInt64
 			return resp.Body, nil
 		}
 		_ = resp.Body.Close()

@@ -11,27 +11,27 @@ import (
 const drainBuffer = 32 << 10
 
 // body wraps a response body: it enforces MaxBodySize, names why a body was
-// cut, and ends the exchange when the body is done.
+// cut, and tells how it ended when it is done.
 type body struct {
 	mu    sync.Mutex // Close waits for a Read in flight: both touch the same stream
 	rc    io.ReadCloser
-	x     *exchange
 	limit int64 // 0 = none
 	probe bool  // whether reaching limit needs a check for more bytes
-	// held leaves ending the exchange to a decoder reading this body: only
-	// it knows, once this body is done, how decoding went.
-	held   bool
+	// onEnd is told how the body ended, once. nil leaves that to a decoder
+	// reading this body: only it knows, once this body is done, how
+	// decoding went.
+	onEnd  func(outcome)
 	n      int64
 	done   bool
 	ended  outcome // how the body ended, once done
 	result error   // what Read returns once done
 }
 
-func newBody(resp *http.Response, x *exchange, limit int64, held bool) *body {
+func newBody(resp *http.Response, limit int64, onEnd func(outcome)) *body {
 	// A declared length within the limit ends by itself; otherwise, at the
 	// limit one more byte must be tried to know whether the body was cut.
 	probe := limit > 0 && (resp.ContentLength < 0 || resp.ContentLength > limit)
-	return &body{rc: resp.Body, x: x, limit: limit, probe: probe, held: held}
+	return &body{rc: resp.Body, limit: limit, probe: probe, onEnd: onEnd}
 }
 
 // Read returns at most MaxBodySize bytes in all, then io.EOF.
@@ -90,7 +90,7 @@ func (b *body) checkForMore() error {
 }
 
 // end closes the stream (which closes the connection if the body was not
-// finished), then hands the exchange over unless a decoder holds it.
+// finished), then tells how the body ended.
 func (b *body) end(cause error, truncated string, result error) {
 	b.done = true
 	b.result = result
@@ -99,8 +99,8 @@ func (b *body) end(cause error, truncated string, result error) {
 		cause = closeErr
 	}
 	b.ended = outcome{err: cause, truncated: truncated}
-	if !b.held {
-		b.x.finish(b.ended)
+	if b.onEnd != nil {
+		b.onEnd(b.ended)
 	}
 }
 

@@ -123,8 +123,8 @@ func TestCollyBoundedDecoding(t *testing.T) {
 				t.Errorf("allocated %d MiB for a body of at most 1 MiB", alloc>>20)
 			}
 			ex := got.only(t)
-			if ex.DecodeCut != tc.wantCut || ex.DecodeErr != nil || ex.Err != nil {
-				t.Errorf("DecodeCut %v, DecodeErr %v, Err %v; want DecodeCut %v only", ex.DecodeCut, ex.DecodeErr, ex.Err, tc.wantCut)
+			if ex.ReadCut != tc.wantCut || ex.DecodeErr != nil || ex.Err != nil {
+				t.Errorf("ReadCut %v, DecodeErr %v, Err %v; want ReadCut %v only", ex.ReadCut, ex.DecodeErr, ex.Err, tc.wantCut)
 			}
 			if recorded := spoolBytes(t, ex.Response); !bytes.Equal(recorded, tc.response) {
 				t.Errorf("recorded %d bytes, want all %d the server wrote", len(recorded), len(tc.response))

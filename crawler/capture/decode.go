@@ -46,25 +46,23 @@ func contentCoding(resp *http.Response) string {
 
 // decoded is the body the caller reads when the response has a content
 // coding. The raw body below it feeds the record as always; the caller gets
-// the decoded bytes, at most limit of them, and a corrupt stream ends in
-// io.EOF rather than an error, as the exchange itself did not fail.
+// the decoded bytes (bounded by capped, above it), and a corrupt stream
+// ends in io.EOF rather than an error, as the exchange itself did not fail.
 type decoded struct {
 	mu     sync.Mutex // Close waits for a Read in flight, as body's does
-	raw    *body      // held: decoded ends the exchange
-	x      *exchange
+	raw    *body      // with no onEnd of its own: decoded tells how both ended
+	onEnd  func(outcome)
 	coding string
-	limit  int64     // < 0 = none
 	zr     io.Reader // the decompressor, opened by the first Read
-	n      int64
 	done   bool
 	result error // what Read returns once done
 }
 
-func newDecoded(raw *body, x *exchange, coding string, limit int64) *decoded {
-	return &decoded{raw: raw, x: x, coding: coding, limit: limit}
+func newDecoded(raw *body, coding string, onEnd func(outcome)) *decoded {
+	return &decoded{raw: raw, onEnd: onEnd, coding: coding}
 }
 
-// Read returns decoded bytes, at most MaxDecodedSize in all, then io.EOF.
+// Read returns decoded bytes, then io.EOF.
 func (d *decoded) Read(p []byte) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -81,45 +79,20 @@ func (d *decoded) read(p []byte) (int, error) {
 	if d.zr == nil {
 		zr, err := newDecompressor(d.coding, d.raw)
 		if err != nil {
-			return 0, d.stop(err, false)
+			return 0, d.stop(err)
 		}
 		d.zr = zr
 	}
-	if d.limit >= 0 {
-		left := d.limit - d.n
-		if left == 0 {
-			return 0, d.checkForMore()
-		}
-		if int64(len(p)) > left {
-			p = p[:left]
-		}
-	}
 	n, err := d.zr.Read(p)
-	d.n += int64(n)
 	if err != nil {
-		return n, d.stop(err, false)
+		return n, d.stop(err)
 	}
 	return n, nil
 }
 
-// checkForMore decodes one byte past the limit: any byte means the
-// caller's body was cut.
-func (d *decoded) checkForMore() error {
-	var one [1]byte
-	for {
-		n, err := d.zr.Read(one[:])
-		switch {
-		case n > 0:
-			return d.stop(io.EOF, true)
-		case err != nil:
-			return d.stop(err, false)
-		}
-	}
-}
-
-// stop ends decoding because of err (io.EOF at the end of the stream or at
-// the limit) and returns what Read returns from now on.
-func (d *decoded) stop(err error, cut bool) error {
+// stop ends decoding because of err (io.EOF at the end of the stream) and
+// returns what Read returns from now on.
+func (d *decoded) stop(err error) error {
 	d.done = true
 	d.result = io.EOF
 	var decodeErr error
@@ -136,19 +109,18 @@ func (d *decoded) stop(err error, cut bool) error {
 	default:
 		decodeErr = fmt.Errorf("decode %s body: %w", d.coding, err)
 	}
-	d.finish(cut, decodeErr)
+	d.finish(decodeErr)
 	return d.result
 }
 
 // finish reads what is left of the raw body, up to its limits, so the
-// record holds all the server sent, then ends the exchange.
-func (d *decoded) finish(cut bool, decodeErr error) {
+// record holds all the server sent, then tells how decoding ended.
+func (d *decoded) finish(decodeErr error) {
 	// Closing never fails; how the drain went is in the raw body's outcome.
 	_ = d.raw.Close()
 	_, ended, _ := d.raw.state()
-	ended.decodeCut = cut
 	ended.decodeErr = decodeErr
-	d.x.finish(ended)
+	d.onEnd(ended)
 }
 
 // Close ends the exchange, recording the rest of the raw body, without
@@ -161,7 +133,7 @@ func (d *decoded) Close() error {
 	}
 	d.done = true
 	d.result = io.EOF
-	d.finish(false, nil)
+	d.finish(nil)
 	return nil
 }
 

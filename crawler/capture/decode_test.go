@@ -137,15 +137,15 @@ func TestDecodedBody(t *testing.T) {
 		response []byte // exactly what the server writes
 		opts     Options
 
-		wantRead      string // all the caller reads
-		readPrefix    bool   // the caller reads a non-empty prefix of wantRead instead
-		wantReadKind  string // ErrorKind of the caller's read error; "" for a clean EOF
-		wantEncoding  string // Content-Encoding the caller sees
-		wantLength    int64  // resp.ContentLength
+		wantRead      string    // all the caller reads
+		readPrefix    bool      // the caller reads a non-empty prefix of wantRead instead
+		wantReadKind  ErrorKind // ErrorKind of the caller's read error; "" for a clean EOF
+		wantEncoding  string    // Content-Encoding the caller sees
+		wantLength    int64     // resp.ContentLength
 		wantCut       bool
 		decodeErr     func(error) bool // nil: DecodeErr must be nil
 		wantTruncated string
-		wantErrKind   string
+		wantErrKind   ErrorKind
 	}{
 		{
 			name:     "gzip page",
@@ -255,7 +255,7 @@ func TestDecodedBody(t *testing.T) {
 				t.Fatalf("round trip: %v", err)
 			}
 			read, err := io.ReadAll(resp.Body)
-			if kind := ErrorKind(err); kind != tc.wantReadKind {
+			if kind := KindOf(err); kind != tc.wantReadKind {
 				t.Errorf("caller read error %v has kind %q, want %q", err, kind, tc.wantReadKind)
 			}
 			if err := resp.Body.Close(); err != nil {
@@ -279,14 +279,14 @@ func TestDecodedBody(t *testing.T) {
 			}
 
 			ex := got.only(t)
-			if ex.DecodeCut != tc.wantCut {
-				t.Errorf("DecodeCut %v, want %v", ex.DecodeCut, tc.wantCut)
+			if ex.ReadCut != tc.wantCut {
+				t.Errorf("ReadCut %v, want %v", ex.ReadCut, tc.wantCut)
 			}
 			if tc.decodeErr == nil && ex.DecodeErr != nil || tc.decodeErr != nil && !tc.decodeErr(ex.DecodeErr) {
 				t.Errorf("DecodeErr %v is not the one expected", ex.DecodeErr)
 			}
-			if ex.Truncated != tc.wantTruncated || ErrorKind(ex.Err) != tc.wantErrKind {
-				t.Errorf("Truncated %q, Err %v (kind %q); want %q, %q", ex.Truncated, ex.Err, ErrorKind(ex.Err), tc.wantTruncated, tc.wantErrKind)
+			if ex.Truncated != tc.wantTruncated || KindOf(ex.Err) != tc.wantErrKind {
+				t.Errorf("Truncated %q, Err %v (kind %q); want %q, %q", ex.Truncated, ex.Err, KindOf(ex.Err), tc.wantTruncated, tc.wantErrKind)
 			}
 			recorded := spoolBytes(t, ex.Response)
 			if tc.wantTruncated == TruncatedLength {
@@ -330,8 +330,8 @@ func TestGzipBomb(t *testing.T) {
 	}
 
 	ex := got.only(t)
-	if !ex.DecodeCut || ex.DecodeErr != nil || ex.Err != nil || ex.Truncated != "" {
-		t.Errorf("DecodeCut %v, DecodeErr %v, Err %v, Truncated %q; want only DecodeCut", ex.DecodeCut, ex.DecodeErr, ex.Err, ex.Truncated)
+	if !ex.ReadCut || ex.DecodeErr != nil || ex.Err != nil || ex.Truncated != "" {
+		t.Errorf("ReadCut %v, DecodeErr %v, Err %v, Truncated %q; want only ReadCut", ex.ReadCut, ex.DecodeErr, ex.Err, ex.Truncated)
 	}
 	if recorded := spoolBytes(t, ex.Response); !bytes.Equal(recorded, response) {
 		t.Errorf("recorded %d bytes, want all %d the server wrote", len(recorded), len(response))

@@ -13,7 +13,9 @@
 // the other, never two at once, and each exchange records the bytes of its
 // turn. The record keeps a body's content
 // coding; the caller gets gzip and deflate bodies decoded, up to
-// Options.MaxDecodedSize.
+// Options.MaxDecodedSize, and of any body no more than Options.ReadLimit
+// allows: what the caller does not read streams into the record, never
+// into memory whole.
 //
 // With Options.AllowDial set the transport resolves each host itself and
 // dials only the addresses the guard allows, as IP literals, so that the

@@ -27,38 +27,73 @@ var (
 	errNoRecorder = errors.New("no exchange recorder in the dial context")
 )
 
-// ErrorKind classifies the error of a failed exchange for logs and metrics:
-// "blocked", "dns", "connect", "tls", "timeout", "reset", "too-large",
-// "header-too-large" or "other"; "" for nil.
+// ErrorKind names how an exchange failed, for crawl.log and metrics. The
+// crawler decides on it too: KindNoSuchHost is final for the host, while
+// KindDNS, KindConnect, KindTimeout and KindReset may pass.
+type ErrorKind string
+
+// The kinds KindOf returns.
+const (
+	KindBlocked        ErrorKind = "blocked"          // every address refused by Options.AllowDial
+	KindNoSuchHost     ErrorKind = "no-such-host"     // the name does not exist (NXDOMAIN)
+	KindDNS            ErrorKind = "dns"              // the lookup failed for now: timeout, SERVFAIL, no server
+	KindConnect        ErrorKind = "connect"          // refused or unreachable
+	KindTLS            ErrorKind = "tls"              // handshake or certificate
+	KindTimeout        ErrorKind = "timeout"          // wherever it happened
+	KindReset          ErrorKind = "reset"            // dropped after it was established
+	KindTooLarge       ErrorKind = "too-large"        // body cut at MaxBodySize
+	KindHeaderTooLarge ErrorKind = "header-too-large" // header block past MaxHeaderBytes
+	KindOther          ErrorKind = "other"
+)
+
+// ErrorKinds lists every kind KindOf returns for an error, so that a
+// metric can create its series before the first failure.
+func ErrorKinds() []ErrorKind {
+	return []ErrorKind{KindBlocked, KindNoSuchHost, KindDNS, KindConnect, KindTLS, KindTimeout,
+		KindReset, KindTooLarge, KindHeaderTooLarge, KindOther}
+}
+
+// KindOf classifies the error of a failed exchange; "" for nil.
 //
-// A timeout is reported as "timeout" wherever it happened (dialing, the
-// handshake, waiting for headers, reading the body). "reset" covers any
-// connection the server dropped after it was established.
-func ErrorKind(err error) string {
+// A timeout is reported as KindTimeout wherever it happened (dialing, the
+// handshake, waiting for headers, reading the body), except a lookup's,
+// which is KindDNS. KindReset covers any connection the server dropped
+// after it was established.
+func KindOf(err error) ErrorKind {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	switch {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrBlocked):
-		return "blocked"
+		return KindBlocked
 	case errors.Is(err, ErrHeaderTooLarge):
-		return "header-too-large"
+		return KindHeaderTooLarge
 	case errors.Is(err, ErrBodyTooLarge):
-		return "too-large"
+		return KindTooLarge
+	case errors.As(err, &dnsErr) && noSuchHost(dnsErr):
+		return KindNoSuchHost
 	case errors.As(err, &dnsErr):
-		return "dns"
+		return KindDNS
 	case isTimeout(err):
-		return "timeout"
+		return KindTimeout
 	case isTLS(err):
-		return "tls"
+		return KindTLS
 	case isReset(err):
-		return "reset"
+		return KindReset
 	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &opErr) && opErr.Op == "dial":
-		return "connect"
+		return KindConnect
 	default:
-		return "other"
+		return KindOther
 	}
+}
+
+// noSuchHost tells a name that does not exist from a lookup that failed
+// for now. Go's resolver sets IsNotFound for NXDOMAIN (and for a name with
+// no address of the asked family) but not for SERVFAIL, timeouts or an
+// unreachable server, which set IsTemporary or IsTimeout instead.
+func noSuchHost(err *net.DNSError) bool {
+	return err.IsNotFound && !err.IsTimeout && !err.IsTemporary
 }
 
 func isTimeout(err error) bool {

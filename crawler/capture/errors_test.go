@@ -27,11 +27,11 @@ func TestDialFailures(t *testing.T) {
 	tests := []struct {
 		name      string
 		url       string
-		wantKind  string
+		wantKind  ErrorKind
 		wantDials int32
 	}{
-		{name: "invalid name never dialed", url: "http://news.arkisto-test.invalid/", wantKind: "dns", wantDials: 0},
-		{name: "invalid name over tls", url: "https://INVALID./", wantKind: "dns", wantDials: 0},
+		{name: "invalid name never dialed", url: "http://news.arkisto-test.invalid/", wantKind: KindNoSuchHost, wantDials: 0},
+		{name: "invalid name over tls", url: "https://INVALID./", wantKind: KindNoSuchHost, wantDials: 0},
 		{name: "connection refused", url: refused, wantKind: "connect", wantDials: 1},
 	}
 	for _, tc := range tests {
@@ -46,7 +46,7 @@ func TestDialFailures(t *testing.T) {
 				},
 			})
 			_, err := get(t, tr, tc.url)
-			if kind := ErrorKind(err); kind != tc.wantKind {
+			if kind := KindOf(err); kind != tc.wantKind {
 				t.Errorf("error %v has kind %q, want %q", err, kind, tc.wantKind)
 			}
 			if n := dials.Load(); n != tc.wantDials {
@@ -65,12 +65,14 @@ func TestErrorKind(t *testing.T) {
 	inURL := func(err error) error { return &url.Error{Op: "Get", URL: "http://example.com/", Err: err} }
 	tests := []struct {
 		err  error
-		want string
+		want ErrorKind
 	}{
 		{nil, ""},
 		{inURL(fmt.Errorf("dial metadata.test at 169.254.169.254: %w: %w", ErrBlocked, errors.New("private address"))), "blocked"},
-		{inURL(dial(&net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true})), "dns"},
+		{inURL(dial(&net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true})), "no-such-host"},
 		{inURL(dial(&net.DNSError{Err: "i/o timeout", Name: "slow.example", IsTimeout: true})), "dns"},
+		{inURL(dial(&net.DNSError{Err: "server misbehaving", Name: "flaky.example", IsTemporary: true})), "dns"},
+		{inURL(dial(&net.DNSError{Err: "no such host", Name: "flaky.example", IsNotFound: true, IsTemporary: true})), "dns"},
 		{inURL(dial(os.NewSyscallError("connect", syscall.ECONNREFUSED))), "connect"},
 		{dial(os.NewSyscallError("connect", syscall.EHOSTUNREACH)), "connect"},
 		{inURL(dial(os.ErrDeadlineExceeded)), "timeout"},
@@ -91,8 +93,8 @@ func TestErrorKind(t *testing.T) {
 			name = tc.err.Error()
 		}
 		t.Run(name, func(t *testing.T) {
-			if got := ErrorKind(tc.err); got != tc.want {
-				t.Errorf("ErrorKind(%v) = %q, want %q", tc.err, got, tc.want)
+			if got := KindOf(tc.err); got != tc.want {
+				t.Errorf("KindOf(%v) = %q, want %q", tc.err, got, tc.want)
 			}
 		})
 	}

@@ -33,10 +33,11 @@ type Exchange struct {
 	Truncated  string        // "", TruncatedLength, TruncatedTime, TruncatedDisconnect or TruncatedUnspecified
 	Err        error         // non-nil if the exchange ended before a complete response
 
-	// DecodeCut is set when the caller's decoded body stopped at
-	// MaxDecodedSize while more decoded bytes followed. The record is not
-	// affected: it keeps the encoded body (up to MaxBodySize).
-	DecodeCut bool
+	// ReadCut is set when the caller's body stopped at its limit
+	// (Options.ReadLimit, or MaxDecodedSize for a decoded body) while more
+	// bytes followed. The record is not affected: it keeps the body as it
+	// came, up to MaxBodySize.
+	ReadCut bool
 	// DecodeErr is the reason the content coding could not be decoded to
 	// its end (a corrupt or short gzip or deflate stream, trailing
 	// garbage): the caller got what decoded cleanly, then io.EOF. It is not
@@ -150,7 +151,7 @@ func (r *recorder) seal(keepConn bool) (request []byte, ip string) {
 type outcome struct {
 	err       error
 	truncated string
-	decodeCut bool
+	readCut   bool
 	decodeErr error
 }
 
@@ -185,7 +186,7 @@ func (x *exchange) finish(o outcome) {
 			Duration:   time.Since(x.start),
 			Truncated:  o.truncated,
 			Err:        o.err,
-			DecodeCut:  o.decodeCut,
+			ReadCut:    o.readCut,
 			DecodeErr:  o.decodeErr,
 		})
 	})

@@ -35,8 +35,8 @@ func (t *Transport) dial(ctx context.Context, network, addr string) (net.Conn, e
 	}
 	ips, err := t.resolve(ctx, network, host)
 	if err != nil {
-		// The shape net.Dialer gives a failed lookup, so that ErrorKind
-		// and callers see "dns" as before.
+		// The shape net.Dialer gives a failed lookup, so that KindOf
+		// and callers read it as they read the system dialer's.
 		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
 	}
 	allowed, err := t.allowed(host, ips)

@@ -32,26 +32,26 @@ func TestDialGuardRebinding(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
-		answers   []string // per lookup
-		precheck  bool     // the test looks the name up once first, as a scope check by name would
-		wantKinds []string // per exchange; "" = success
+		answers   []string    // per lookup
+		precheck  bool        // the test looks the name up once first, as a scope check by name would
+		wantKinds []ErrorKind // per exchange; "" = success
 		wantDials []string
 	}{
 		{
 			name: "public at check time, private at dial time", answers: []string{"127.0.0.1", "10.0.0.1"},
-			precheck: true, wantKinds: []string{"blocked"},
+			precheck: true, wantKinds: []ErrorKind{"blocked"},
 		},
 		{
 			name: "private at check time, public at dial time", answers: []string{"169.254.169.254", "127.0.0.1"},
-			precheck: true, wantKinds: []string{""}, wantDials: []string{"127.0.0.1"},
+			precheck: true, wantKinds: []ErrorKind{""}, wantDials: []string{"127.0.0.1"},
 		},
 		{
 			name: "public then metadata on the next exchange", answers: []string{"127.0.0.1", "169.254.169.254"},
-			wantKinds: []string{"", "blocked"}, wantDials: []string{"127.0.0.1"},
+			wantKinds: []ErrorKind{"", "blocked"}, wantDials: []string{"127.0.0.1"},
 		},
 		{
 			name: "metadata then public on the next exchange", answers: []string{"169.254.169.254", "127.0.0.1"},
-			wantKinds: []string{"blocked", ""}, wantDials: []string{"127.0.0.1"},
+			wantKinds: []ErrorKind{"blocked", ""}, wantDials: []string{"127.0.0.1"},
 		},
 	}
 	for _, tc := range tests {
@@ -67,7 +67,7 @@ func TestDialGuardRebinding(t *testing.T) {
 			}
 			for i, want := range tc.wantKinds {
 				resp, err := get(t, rig.tr, "http://rebind.test:"+port+"/")
-				if kind := ErrorKind(err); kind != want {
+				if kind := KindOf(err); kind != want {
 					t.Fatalf("exchange %d: error %v has kind %q, want %q", i, err, kind, want)
 				}
 				if err != nil {
@@ -146,8 +146,8 @@ func TestDialGuardTLS(t *testing.T) {
 		rig := newGuardRig(t, res, guard, clientCfg)
 		_, err := get(t, rig.tr, "https://trusted.test:"+port+"/")
 		var hostErr x509.HostnameError
-		if ErrorKind(err) != "tls" || !errors.As(err, &hostErr) || hostErr.Host != "trusted.test" {
-			t.Fatalf("error %v (kind %q), want a certificate name mismatch for trusted.test", err, ErrorKind(err))
+		if KindOf(err) != "tls" || !errors.As(err, &hostErr) || hostErr.Host != "trusted.test" {
+			t.Fatalf("error %v (kind %q), want a certificate name mismatch for trusted.test", err, KindOf(err))
 		}
 		if len(rig.dialer.seen()) == 0 {
 			t.Fatal("nothing dialed")
@@ -203,8 +203,8 @@ func TestDialGuardRedirect(t *testing.T) {
 		if len(rig.got.all()) > 0 { // else the server never got a request to report
 			<-srv.received
 		}
-		if ErrorKind(err) != "blocked" || !errors.Is(err, ErrBlocked) {
-			t.Errorf("following the redirect gave %v (kind %q), want blocked", err, ErrorKind(err))
+		if KindOf(err) != "blocked" || !errors.Is(err, ErrBlocked) {
+			t.Errorf("following the redirect gave %v (kind %q), want blocked", err, KindOf(err))
 		}
 		if got := rig.dialer.seen(); !slices.Equal(got, wantDials) {
 			t.Errorf("dial attempts %q, want %q", got, wantDials)

@@ -146,9 +146,9 @@ func TestDialGuard(t *testing.T) {
 	tests := []struct {
 		name        string
 		host        string
-		noGuard     bool     // Resolver set, AllowDial nil
-		wantKind    string   // "" = the exchange succeeds
-		wantDials   []string // IPs dialed, in order, on port
+		noGuard     bool      // Resolver set, AllowDial nil
+		wantKind    ErrorKind // "" = the exchange succeeds
+		wantDials   []string  // IPs dialed, in order, on port
 		wantLookups []string
 	}{
 		{name: "metadata address", host: "metadata.test", wantKind: "blocked", wantLookups: []string{"metadata.test"}},
@@ -170,9 +170,10 @@ func TestDialGuard(t *testing.T) {
 			name: "private first: skipped, public dialed", host: "private-first.test", wantKind: "connect",
 			wantDials: []string{"93.184.215.14"}, wantLookups: []string{"private-first.test"},
 		},
-		{name: "unknown name", host: "missing.test", wantKind: "dns", wantLookups: []string{"missing.test"}},
+		{name: "unknown name", host: "missing.test", wantKind: "no-such-host", wantLookups: []string{"missing.test"}},
 		{name: "resolver failure", host: "broken.test", wantKind: "dns", wantLookups: []string{"broken.test"}},
-		{name: "invalid name never resolved", host: "x.invalid", wantKind: "dns"},
+		{name: "servfail", host: "servfail.test", wantKind: "dns", wantLookups: []string{"servfail.test"}},
+		{name: "invalid name never resolved", host: "x.invalid", wantKind: "no-such-host"},
 		{
 			name: "resolver alone guards nothing", host: "ten.test", noGuard: true, wantKind: "connect",
 			wantDials: []string{"10.0.0.1"}, wantLookups: []string{"ten.test"},
@@ -180,7 +181,10 @@ func TestDialGuard(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := &fakeResolver{answers: testNames(), errs: map[string]error{"broken.test": errors.New("resolver exploded")}}
+			res := &fakeResolver{answers: testNames(), errs: map[string]error{
+				"broken.test":   errors.New("resolver exploded"),
+				"servfail.test": &net.DNSError{Err: "server misbehaving", Name: "servfail.test", Server: "127.0.0.53:53", IsTemporary: true},
+			}}
 			allow := guard
 			if tc.noGuard {
 				allow = nil
@@ -206,7 +210,7 @@ func TestDialGuard(t *testing.T) {
 				}
 				<-srv.received
 			} else {
-				if kind := ErrorKind(err); kind != tc.wantKind {
+				if kind := KindOf(err); kind != tc.wantKind {
 					t.Fatalf("error %v has kind %q, want %q", err, kind, tc.wantKind)
 				}
 				if n := len(rig.got.all()); n != 0 {

@@ -101,8 +101,8 @@ func TestMaxBodySize(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(ex.Err, ErrBodyTooLarge) || ErrorKind(ex.Err) != "too-large" {
-				t.Errorf("Err %v (kind %q), want ErrBodyTooLarge", ex.Err, ErrorKind(ex.Err))
+			if !errors.Is(ex.Err, ErrBodyTooLarge) || KindOf(ex.Err) != "too-large" {
+				t.Errorf("Err %v (kind %q), want ErrBodyTooLarge", ex.Err, KindOf(ex.Err))
 			}
 			if body := recordedBody(t, ex); len(body) < limit || !strings.HasPrefix(payload, body) {
 				t.Errorf("recorded body has %d bytes, want a prefix of the payload of at least %d", len(body), limit)
@@ -146,7 +146,7 @@ func TestTimeout(t *testing.T) {
 
 			resp, err := get(t, tr, srv.url())
 			if !tc.wantBody {
-				if kind := ErrorKind(err); kind != "timeout" {
+				if kind := KindOf(err); kind != "timeout" {
 					t.Fatalf("round trip error %v has kind %q, want timeout", err, kind)
 				}
 			} else {
@@ -154,7 +154,7 @@ func TestTimeout(t *testing.T) {
 					t.Fatalf("round trip: %v", err)
 				}
 				read, err := io.ReadAll(resp.Body)
-				if kind := ErrorKind(err); kind != "timeout" {
+				if kind := KindOf(err); kind != "timeout" {
 					t.Errorf("body read error %v has kind %q, want timeout", err, kind)
 				}
 				if string(read) != "first bytes" {
@@ -165,7 +165,7 @@ func TestTimeout(t *testing.T) {
 				}
 			}
 			ex := got.only(t)
-			if ex.Truncated != tc.wantTrunc || ErrorKind(ex.Err) != "timeout" {
+			if ex.Truncated != tc.wantTrunc || KindOf(ex.Err) != "timeout" {
 				t.Errorf("Truncated %q, Err %v; want %q and a timeout", ex.Truncated, ex.Err, tc.wantTrunc)
 			}
 			if recorded := string(spoolBytes(t, ex.Response)); recorded != tc.head {
@@ -196,8 +196,8 @@ func TestDisconnectMidBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(bodyStarted)
-	if _, err := io.ReadAll(resp.Body); ErrorKind(err) != "reset" {
-		t.Errorf("body read error %v has kind %q, want reset", err, ErrorKind(err))
+	if _, err := io.ReadAll(resp.Body); KindOf(err) != "reset" {
+		t.Errorf("body read error %v has kind %q, want reset", err, KindOf(err))
 	}
 	if err := resp.Body.Close(); err != nil {
 		t.Fatal(err)
@@ -217,8 +217,8 @@ func TestHeaderTooLarge(t *testing.T) {
 	tr, got := newRecorded(t, Options{MaxHeaderBytes: 1024, Timeout: 10 * time.Second})
 
 	_, err := get(t, tr, srv.url())
-	if !errors.Is(err, ErrHeaderTooLarge) || ErrorKind(err) != "header-too-large" {
-		t.Fatalf("round trip error %v (kind %q), want ErrHeaderTooLarge", err, ErrorKind(err))
+	if !errors.Is(err, ErrHeaderTooLarge) || KindOf(err) != "header-too-large" {
+		t.Fatalf("round trip error %v (kind %q), want ErrHeaderTooLarge", err, KindOf(err))
 	}
 	ex := got.only(t)
 	if !errors.Is(ex.Err, ErrHeaderTooLarge) || ex.Truncated != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"net/http"
 	"net/netip"
 	"time"
 )
@@ -17,10 +18,20 @@ type Options struct {
 	// MaxDecodedSize bounds the body the caller reads once a gzip or
 	// deflate Content-Encoding is removed (default 100 MiB; negative means
 	// no limit). Past it the caller gets io.EOF and the exchange is marked
-	// DecodeCut; the record keeps the encoded body, bounded by MaxBodySize
+	// ReadCut; the record keeps the encoded body, bounded by MaxBodySize
 	// alone. It stops a small compressed body (a "gzip bomb") from
 	// inflating into gigabytes in the caller's memory.
 	MaxDecodedSize int64
+	// ReadLimit, when set, is asked once a response's headers are in how
+	// many body bytes the caller may read (decoded bytes when a content
+	// coding is removed, and never more than MaxDecodedSize then). Past
+	// them the caller gets io.EOF and the exchange is marked ReadCut; 0
+	// hands the caller an empty body, a negative value sets no limit. What
+	// the caller leaves unread is never held in memory: closing the body
+	// streams it into the record, which keeps every byte up to
+	// MaxBodySize all the same. It lets a crawler read pages whole and
+	// spool videos.
+	ReadLimit func(*http.Response) int64
 	// Timeout bounds the whole exchange, from dialing to the last body byte.
 	// A body cut by it is marked TruncatedTime. 0 means no limit, in which
 	// case closing an unread body waits for the server to finish.
@@ -64,8 +75,9 @@ type Options struct {
 	// to the same host left, which saves a TCP connect, and over TLS a
 	// handshake, per request. Every Exchange still holds exactly its own
 	// bytes. A connection is closed after an exchange that failed or was
-	// cut. Off by default: a new connection per exchange, sending
-	// "Connection: close".
+	// cut. Without it (the zero Options) every exchange has a connection
+	// of its own and sends "Connection: close"; the crawler turns it on
+	// unless configured with keep_alive: false.
 	KeepAlive bool
 	// OnExchange is called exactly once for every exchange whose request
 	// bytes were written, when its body is closed, read to the end or fails,

@@ -63,7 +63,7 @@ func TestTLSConfigs(t *testing.T) {
 		name     string
 		cfg      *tls.Config
 		url      string
-		wantKind string // "" = success
+		wantKind ErrorKind // "" = success
 	}{
 		{name: "trusted CA", cfg: trusting, url: srv.URL},
 		{name: "default skips verification", cfg: nil, url: srv.URL},
@@ -79,7 +79,7 @@ func TestTLSConfigs(t *testing.T) {
 			}
 			resp, err := tr.RoundTrip(req)
 			if tc.wantKind != "" {
-				if kind := ErrorKind(err); kind != tc.wantKind {
+				if kind := KindOf(err); kind != tc.wantKind {
 					t.Fatalf("error %v has kind %q, want %q", err, kind, tc.wantKind)
 				}
 				if n := len(got.all()); n != 0 {

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -89,19 +90,38 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// colly gunzips a body itself, with no bound, unless told it is
 	// already uncompressed; the decoding is done here instead, bounded.
 	resp.Uncompressed = true
-	coding := contentCoding(resp)
-	raw := newBody(resp, x, t.opts.MaxBodySize, coding != "")
-	if coding == "" {
-		resp.Body = raw
-		return resp, nil
-	}
-	resp.Body = newDecoded(raw, x, coding, t.opts.MaxDecodedSize)
-	// As net/http does when it decodes: the headers the caller sees
-	// describe the decoded body it reads. The record keeps the originals.
-	resp.Header.Del("Content-Encoding")
-	resp.Header.Del("Content-Length")
-	resp.ContentLength = -1
+	resp.Body = t.callerBody(resp, x)
 	return resp, nil
+}
+
+// callerBody stacks what the caller reads on the response body: the raw
+// body, bounded by MaxBodySize, which feeds the record; its content coding
+// removed, if any; and the caller's limit, if any. The top of the stack
+// ends the exchange.
+func (t *Transport) callerBody(resp *http.Response, x *exchange) io.ReadCloser {
+	coding := contentCoding(resp)
+	finish := x.finish
+	var top *capped
+	if limit := t.callerLimit(resp, coding != ""); limit >= 0 {
+		top = newCapped(limit, x.finish)
+		finish = top.belowEnded
+	}
+	var rc io.ReadCloser
+	if coding == "" {
+		rc = newBody(resp, t.opts.MaxBodySize, finish)
+	} else {
+		rc = newDecoded(newBody(resp, t.opts.MaxBodySize, nil), coding, finish)
+		// As net/http does when it decodes: the headers the caller sees
+		// describe the decoded body it reads. The record keeps the originals.
+		resp.Header.Del("Content-Encoding")
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+	}
+	if top == nil {
+		return rc
+	}
+	top.rc = rc
+	return top
 }
 
 // explain marks a header block cut at MaxHeaderBytes. net/http reports it

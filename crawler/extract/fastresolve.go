@@ -3,6 +3,8 @@ package extract
 import (
 	"net/url"
 	"strings"
+
+	"arkisto/warc/urltext"
 )
 
 // fastResolve resolves raw against base with net/url when raw is plain
@@ -23,7 +25,7 @@ import (
 // any, that is not the scheme's default; and a path without empty segments.
 // FuzzResolve checks the agreement.
 func fastResolve(base *url.URL, raw string) (u *url.URL, ok bool) {
-	if !plainURLBytes(raw) {
+	if !urltext.PlainURLBytes(raw) {
 		return nil, false
 	}
 	rest := raw
@@ -73,90 +75,17 @@ func fastResolve(base *url.URL, raw string) (u *url.URL, ok bool) {
 	return u, true
 }
 
-// plainURLBytes reports whether every byte of raw is one both parsers keep
-// as it is, and every % starts a well-formed escape that is not a dot.
-func plainURLBytes(raw string) bool {
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~!$&()*+,;=:@/?#", c) >= 0:
-		case c == '%':
-			if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) ||
-				(raw[i+1] == '2' && (raw[i+2] == 'e' || raw[i+2] == 'E')) {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // plainAuthority reports whether an authority is host[:port] with a
 // lower-case DNS name or a canonical IPv4 address, and a non-default port
-// written without leading zeros.
+// written without leading zeros. The name must be lower case already:
+// net/url keeps a host's case, WHATWG lowers it.
 func plainAuthority(authority, scheme string) bool {
 	host, port, hasPort := strings.Cut(authority, ":")
 	if hasPort {
-		if port == "" || port[0] == '0' || len(port) > 5 {
-			return false
-		}
-		n := 0
-		for i := 0; i < len(port); i++ {
-			if !isDigit(port[i]) {
-				return false
-			}
-			n = n*10 + int(port[i]-'0')
-		}
-		if n > 65535 || (scheme == "http" && n == 80) || (scheme == "https" && n == 443) {
+		n, ok := urltext.PlainPort(port)
+		if !ok || (scheme == "http" && n == 80) || (scheme == "https" && n == 443) {
 			return false
 		}
 	}
-	if isCanonicalIPv4(host) {
-		return true
-	}
-	if host == "" {
-		return false
-	}
-	labels := strings.Split(host, ".")
-	for _, l := range labels {
-		if l == "" || strings.HasPrefix(l, "xn--") {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			if c := l[i]; !('a' <= c && c <= 'z') && !isDigit(c) && c != '-' {
-				return false
-			}
-		}
-	}
-	// WHATWG reads a host whose last label is a number, decimal or 0x hex,
-	// as an IPv4 address. A label that starts with a letter is no number;
-	// "1a" is not either, but "20000000000000000000a" is taken for one (the
-	// parser sees the overflow before the letter).
-	last := labels[len(labels)-1]
-	return 'a' <= last[0] && last[0] <= 'z'
-}
-
-// isCanonicalIPv4 reports whether host is four decimal numbers up to 255
-// without leading zeros: the only IPv4 form WHATWG prints back unchanged.
-func isCanonicalIPv4(host string) bool {
-	parts := 0
-	for part := range strings.SplitSeq(host, ".") {
-		parts++
-		if part == "" || len(part) > 3 || len(part) > 1 && part[0] == '0' {
-			return false
-		}
-		n := 0
-		for i := 0; i < len(part); i++ {
-			if !isDigit(part[i]) {
-				return false
-			}
-			n = n*10 + int(part[i]-'0')
-		}
-		if n > 255 {
-			return false
-		}
-	}
-	return parts == 4
+	return urltext.IsCanonicalIPv4(host) || urltext.PlainDomain(host) && host == strings.ToLower(host)
 }

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -9,16 +10,6 @@ import (
 
 	"arkisto/crawler/frontier"
 )
-
-// Run outcomes, the values of the outcome label of the run metrics.
-const (
-	OutcomeSuccess     = "success"
-	OutcomeFailed      = "failed"
-	OutcomeInterrupted = "interrupted"
-	OutcomeTimedOut    = "timed-out"
-)
-
-var outcomes = []string{OutcomeSuccess, OutcomeFailed, OutcomeInterrupted, OutcomeTimedOut}
 
 // runDurationBuckets span a front page refreshed in seconds to a full
 // site crawl of many hours.
@@ -37,15 +28,19 @@ type Daemon struct {
 	runs        *prometheus.CounterVec
 	runDuration *prometheus.HistogramVec
 	frontiers   *jobFrontiers
+	outcomes    []string // the values of the outcome label
 
 	mu   sync.Mutex
 	jobs map[string]*Metrics
 }
 
 // NewDaemon creates the daemon's collectors and registers them on reg.
-func NewDaemon(reg prometheus.Registerer) (*Daemon, error) {
+// outcomes are the values of the run metrics' outcome label: the ways a
+// run can end, which the scheduler owns.
+func NewDaemon(reg prometheus.Registerer, outcomes []string) (*Daemon, error) {
 	d := &Daemon{
-		crawl: newCrawlVecs([]string{"crawl_job"}),
+		outcomes: outcomes,
+		crawl:    newCrawlVecs([]string{"crawl_job"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "job", Name: "last_success_timestamp_seconds",
 			Help: "Start of the job's last successful run, in seconds since the Unix epoch; 0 before its first.",
@@ -60,7 +55,7 @@ func NewDaemon(reg prometheus.Registerer) (*Daemon, error) {
 		}, []string{"crawl_job"}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "job", Name: "runs_total",
-			Help: "Runs ended, by outcome: success, failed, interrupted, timed-out.",
+			Help: "Runs ended, by outcome: " + strings.Join(outcomes, ", ") + ".",
 		}, []string{"crawl_job", "outcome"}),
 		runDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: namespace, Subsystem: "job", Name: "run_duration_seconds",
@@ -88,7 +83,7 @@ func (d *Daemon) AddJob(job string, interval time.Duration) {
 	d.lastSuccess.WithLabelValues(job)
 	d.interval.WithLabelValues(job).Set(interval.Seconds())
 	d.running.WithLabelValues(job)
-	for _, o := range outcomes {
+	for _, o := range d.outcomes {
 		d.runs.WithLabelValues(job, o)
 		d.runDuration.WithLabelValues(job, o)
 	}
@@ -115,21 +110,18 @@ func (d *Daemon) RunStarted(job string, start time.Time, stats func() frontier.S
 	d.frontiers.set(job, stats)
 }
 
-// RunEnded counts a run of job that started at start and ended now with
-// outcome, one of the Outcome constants.
+// RunEnded counts a run of job that started at start and ended at end
+// with outcome, one of those given to NewDaemon.
 func (d *Daemon) RunEnded(job, outcome string, start, end time.Time) {
-	outcome = bounded(outcomes, outcome)
+	outcome = bounded(d.outcomes, outcome)
 	d.frontiers.set(job, nil)
 	d.running.WithLabelValues(job).Set(0)
 	d.runs.WithLabelValues(job, outcome).Inc()
 	d.runDuration.WithLabelValues(job, outcome).Observe(end.Sub(start).Seconds())
-	if outcome == OutcomeSuccess {
-		d.SetLastSuccess(job, start)
-	}
 }
 
-// SetLastSuccess sets the start of job's last successful run, also when
-// it is read back from the run history at startup.
+// SetLastSuccess sets the start of job's last successful run: when one
+// ends, and when it is read back from the run history at startup.
 func (d *Daemon) SetLastSuccess(job string, start time.Time) {
 	d.lastSuccess.WithLabelValues(job).Set(unixSeconds(start))
 }

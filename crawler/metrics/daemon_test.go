@@ -66,8 +66,8 @@ func TestDaemonForJobSharesCollectors(t *testing.T) {
 		t.Errorf("downloaded{crawl_job=a} = %v, want 10", got)
 	}
 	d.RunStarted("b", testStart, func() frontier.Stats { return frontier.Stats{} })
-	d.RunEnded("b", OutcomeTimedOut, testStart, testStart.Add(90*time.Second))
-	if got := testutil.ToFloat64(d.runs.WithLabelValues("b", OutcomeTimedOut)); got != 1 {
+	d.RunEnded("b", "timed-out", testStart, testStart.Add(90*time.Second))
+	if got := testutil.ToFloat64(d.runs.WithLabelValues("b", "timed-out")); got != 1 {
 		t.Errorf("runs{b,timed-out} = %v, want 1", got)
 	}
 	if got := testutil.ToFloat64(d.lastSuccess.WithLabelValues("b")); got != 0 {
@@ -80,7 +80,7 @@ func TestDaemonForJobSharesCollectors(t *testing.T) {
 
 func newTestDaemon(t *testing.T) *Daemon {
 	t.Helper()
-	d, err := NewDaemon(prometheus.NewPedanticRegistry())
+	d, err := NewDaemon(prometheus.NewPedanticRegistry(), testOutcomes)
 	if err != nil {
 		t.Fatal(err)
 	}

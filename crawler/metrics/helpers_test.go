@@ -8,6 +8,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"arkisto/crawler/frontier"
+	"arkisto/crawler/robots"
 	"arkisto/warc"
 )
 
@@ -69,22 +70,26 @@ func crawlRegistry() (*prometheus.Registry, *Metrics, error) {
 	m.ObserveRecord(warc.Written{Type: "request", Length: 200})
 	m.SetWARCFileSize(2400)
 	m.WARCFileClosed(1 << 20)
-	m.ObserveRobots("fetched-2xx")
+	m.ObserveRobots(robots.OutcomeFetched)
 	m.PolitenessWait(time.Second)
 	m.Refused("out-of-scope")
 	return reg, m, nil
 }
 
+// testOutcomes stand for the scheduler's run outcomes, which it owns.
+var testOutcomes = []string{"success", "failed", "interrupted", "timed-out"}
+
 // daemonRegistry is what arkisto serve exports, with one job that has run
 // and is running again.
 func daemonRegistry() (*prometheus.Registry, error) {
 	reg := prometheus.NewPedanticRegistry()
-	d, err := NewDaemon(reg)
+	d, err := NewDaemon(reg, testOutcomes)
 	if err != nil {
 		return nil, err
 	}
 	d.AddJob("news", time.Hour)
-	d.RunEnded("news", OutcomeSuccess, testStart, testStart.Add(time.Minute))
+	d.RunEnded("news", "success", testStart, testStart.Add(time.Minute))
+	d.SetLastSuccess("news", testStart)
 	d.RunStarted("news", testStart.Add(time.Hour), func() frontier.Stats { return frontier.Stats{Queued: 3, InFlight: 1} })
 	d.ForJob("news").ObserveFetch(Fetch{Status: 200, WireBytes: 100, Duration: time.Millisecond, Source: "seed"})
 	return reg, nil

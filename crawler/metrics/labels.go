@@ -1,8 +1,12 @@
 package metrics
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+
+	"arkisto/crawler/capture"
+	"arkisto/crawler/robots"
 )
 
 // other is the label value for anything outside a bounded set.
@@ -15,27 +19,25 @@ const other = "other"
 var (
 	commonCodes = []int{200, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504}
 
-	// errorKinds are capture.ErrorKind's values plus the crawler's own
-	// reasons for not fetching a URL it had dequeued.
-	errorKinds = []string{"dns", "connect", "tls", "timeout", "reset", "too-large", "header-too-large",
-		"robots-denied", "out-of-scope", "blocked", other}
-
 	// sources name how a fetched URL was discovered.
 	sources = []string{"seed", "link", "embed", "redirect", "sitemap", "feed", "robots", other}
 
 	recordTypes = []string{"warcinfo", "request", "response", "revisit", "resource", "metadata", "conversion", "continuation", other}
 
-	robotsOutcomes = []string{"fetched-2xx", "4xx-allow-all", "5xx-disallow", "unreachable", other}
-
-	refusalReasons = []string{"out-of-scope", "robots-denied", "trap", "unsupported-scheme", "malformed-url", "blocked", "max-depth", "too-many-redirects", "host-budget", "host-given-up", other}
+	refusalReasons = []string{"out-of-scope", "robots-denied", "trap", "unsupported-scheme", "malformed-url", "blocked", "max-depth", "too-many-redirects", "host-budget", "host-given-up", "no-such-host", other}
 )
 
+// The kind label of fetch errors and the outcome label of robots.txt
+// fetches take their values from the packages that name them, so a value
+// added there is a series here, never "other".
+func errorKinds() []capture.ErrorKind { return capture.ErrorKinds() } // KindOther included
+
+func robotsOutcomes() []robots.Outcome { return append(robots.Outcomes(), other) }
+
 // bounded returns v if it is one of set, else "other".
-func bounded(set []string, v string) string {
-	for _, s := range set {
-		if s == v {
-			return v
-		}
+func bounded[T ~string](set []T, v T) string {
+	if slices.Contains(set, v) {
+		return string(v)
 	}
 	return other
 }

@@ -173,14 +173,14 @@ func (m *Metrics) initSeries() {
 		code, class := statusLabels(c)
 		m.responses.WithLabelValues(code, class)
 	}
-	for _, k := range errorKinds {
-		m.fetchErrors.WithLabelValues(k)
+	for _, k := range errorKinds() {
+		m.fetchErrors.WithLabelValues(string(k))
 	}
 	for _, t := range recordTypes {
 		m.records.WithLabelValues(t)
 	}
-	for _, o := range robotsOutcomes {
-		m.robots.WithLabelValues(o)
+	for _, o := range robotsOutcomes() {
+		m.robots.WithLabelValues(string(o))
 	}
 	for _, r := range refusalReasons {
 		m.refused.WithLabelValues(r)

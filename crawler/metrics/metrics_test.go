@@ -13,6 +13,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"arkisto/config"
+	"arkisto/crawler/capture"
+	"arkisto/crawler/robots"
 	"arkisto/warc"
 )
 
@@ -97,7 +99,8 @@ func TestObserveFetch(t *testing.T) {
 		{"timeout after a while", Fetch{ErrorKind: "timeout", Duration: 60 * time.Second, Source: "sitemap"}, "sitemap", "", "", "timeout", 0, 1},
 		{"truncated body", Fetch{Status: 200, ErrorKind: "too-large", WireBytes: 100 << 20, Duration: 3 * time.Second, Source: "feed"}, "feed", "200", "2xx", "too-large", 100 << 20, 1},
 		{"unknown kind and source", Fetch{ErrorKind: "martian", Source: "telepathy"}, "other", "", "", "other", 0, 0},
-		{"robots denied before fetching", Fetch{ErrorKind: "robots-denied", Source: "link"}, "link", "", "", "robots-denied", 0, 0},
+		{"no such host", Fetch{ErrorKind: capture.KindNoSuchHost, Source: "embed"}, "embed", "", "", "no-such-host", 0, 0},
+		{"blocked by the dial guard", Fetch{ErrorKind: capture.KindBlocked, Source: "link"}, "link", "", "", "blocked", 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -265,14 +268,17 @@ func TestWARCFiles(t *testing.T) {
 
 func TestObserveRobots(t *testing.T) {
 	m, _ := newTestMetrics(t)
-	for _, o := range []string{"fetched-2xx", "fetched-2xx", "4xx-allow-all", "unreachable", "weird"} {
+	for _, o := range []robots.Outcome{robots.OutcomeFetched, robots.OutcomeFetched, robots.OutcomeAllowAll,
+		robots.OutcomeUnreachable, robots.OutcomeBlocked, "weird"} {
 		m.ObserveRobots(o)
 	}
+	// blocked was once missing from the label set and counted as other.
 	want := `
 # HELP arkisto_robots_fetches_total robots.txt fetches by what they meant for the host.
 # TYPE arkisto_robots_fetches_total counter
 arkisto_robots_fetches_total{outcome="4xx-allow-all"} 1
 arkisto_robots_fetches_total{outcome="5xx-disallow"} 0
+arkisto_robots_fetches_total{outcome="blocked"} 1
 arkisto_robots_fetches_total{outcome="fetched-2xx"} 2
 arkisto_robots_fetches_total{outcome="other"} 1
 arkisto_robots_fetches_total{outcome="unreachable"} 1
@@ -294,7 +300,7 @@ func TestPolitenessWait(t *testing.T) {
 
 func TestRefused(t *testing.T) {
 	m, _ := newTestMetrics(t)
-	for _, r := range []string{"out-of-scope", "out-of-scope", "trap:calendar", "trap:repeats", "robots-denied", "unsupported-scheme", "because"} {
+	for _, r := range []string{"out-of-scope", "out-of-scope", "trap:calendar", "trap:repeats", "robots-denied", "unsupported-scheme", "no-such-host", "because"} {
 		m.Refused(r)
 	}
 	want := `
@@ -305,6 +311,7 @@ arkisto_urls_refused_total{reason="host-budget"} 0
 arkisto_urls_refused_total{reason="host-given-up"} 0
 arkisto_urls_refused_total{reason="malformed-url"} 0
 arkisto_urls_refused_total{reason="max-depth"} 0
+arkisto_urls_refused_total{reason="no-such-host"} 1
 arkisto_urls_refused_total{reason="other"} 1
 arkisto_urls_refused_total{reason="out-of-scope"} 2
 arkisto_urls_refused_total{reason="robots-denied"} 1
@@ -324,7 +331,7 @@ func TestNilMetricsIsANoOp(t *testing.T) {
 	m.ObserveRecord(warc.Written{Type: "response"})
 	m.WARCFileClosed(1)
 	m.SetWARCFileSize(1)
-	m.ObserveRobots("fetched-2xx")
+	m.ObserveRobots(robots.OutcomeFetched)
 	m.PolitenessWait(time.Second)
 	m.Refused("trap")
 }

@@ -3,16 +3,18 @@ package metrics
 import (
 	"time"
 
+	"arkisto/crawler/capture"
+	"arkisto/crawler/robots"
 	"arkisto/warc"
 )
 
 // Fetch is one fetch's outcome, as the crawler saw it.
 type Fetch struct {
-	Status    int           // HTTP status; 0 when no response was parsed
-	ErrorKind string        // "" or capture.ErrorKind's value, or robots-denied, out-of-scope, blocked
-	WireBytes int64         // response bytes received, headers included
-	Duration  time.Duration // request sent to response end; 0 when no request went out
-	Source    string        // how the URL was found: seed, link, embed, redirect, sitemap, feed, robots
+	Status    int               // HTTP status; 0 when no response was parsed
+	ErrorKind capture.ErrorKind // "" when the fetch did not fail
+	WireBytes int64             // response bytes received, headers included
+	Duration  time.Duration     // request sent to response end; 0 when no request went out
+	Source    string            // how the URL was found: seed, link, embed, redirect, sitemap, feed, robots
 }
 
 // ObserveFetch counts one fetch. A fetch may have both a status and an
@@ -28,7 +30,7 @@ func (m *Metrics) ObserveFetch(f Fetch) {
 		m.responseSize.Observe(float64(f.WireBytes))
 	}
 	if f.ErrorKind != "" {
-		m.fetchErrors.WithLabelValues(bounded(errorKinds, f.ErrorKind)).Inc()
+		m.fetchErrors.WithLabelValues(bounded(errorKinds(), f.ErrorKind)).Inc()
 	}
 	if f.WireBytes > 0 {
 		m.downloaded.Add(float64(f.WireBytes))
@@ -71,13 +73,12 @@ func (m *Metrics) SetWARCFileSize(size int64) {
 	m.openFileSize.Set(float64(size))
 }
 
-// ObserveRobots counts a robots.txt fetch by what it meant for its host:
-// "fetched-2xx", "4xx-allow-all", "5xx-disallow" or "unreachable".
-func (m *Metrics) ObserveRobots(outcome string) {
+// ObserveRobots counts a robots.txt fetch by what it meant for its host.
+func (m *Metrics) ObserveRobots(outcome robots.Outcome) {
 	if m == nil {
 		return
 	}
-	m.robots.WithLabelValues(bounded(robotsOutcomes, outcome)).Inc()
+	m.robots.WithLabelValues(bounded(robotsOutcomes(), outcome)).Inc()
 }
 
 // PolitenessWait records the gap imposed on a host after a fetch before

@@ -1,6 +1,10 @@
 package robots
 
-import "strings"
+import (
+	"strings"
+
+	"arkisto/warc/urltext"
+)
 
 // rule is one Allow or Disallow line.
 type rule struct {
@@ -72,58 +76,16 @@ func glob(pattern, s string) bool {
 	return p == len(pattern)
 }
 
-const upperHex = "0123456789ABCDEF"
+// ruleKeeps are the bytes besides the unreserved ones that rules and paths
+// keep as they are: RFC 3986's reserved set ('*' and '$' among them, so
+// they keep their meaning in rules) without '#'.
+const ruleKeeps = ":/?[]@!$&'()*+,;="
 
 // normalize brings a rule or a URL path to one percent-encoding, as RFC 9309
 // section 2.2.2 asks: escapes of unreserved characters are decoded, other
 // escapes get upper-case hex, and octets outside RFC 3986's unreserved and
 // reserved sets (non-ASCII, blanks, '|', a lone '%' ...) are encoded.
-// Reserved characters keep their form: %2F and / differ. '*' and '$' stay
-// raw, so they keep their meaning in rules.
+// Reserved characters keep their form: %2F and / differ.
 func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			d := unhex(s[i+1])<<4 | unhex(s[i+2])
-			if isUnreserved(d) {
-				b.WriteByte(d)
-			} else {
-				b.WriteByte('%')
-				b.WriteByte(upperHex[d>>4])
-				b.WriteByte(upperHex[d&15])
-			}
-			i += 2
-			continue
-		}
-		if isUnreserved(c) || strings.IndexByte(":/?[]@!$&'()*+,;=", c) >= 0 {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(upperHex[c>>4])
-		b.WriteByte(upperHex[c&15])
-	}
-	return b.String()
-}
-
-func isUnreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~'
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	default:
-		return c - 'a' + 10
-	}
+	return urltext.NormalizeEscapes(s, ruleKeeps)
 }

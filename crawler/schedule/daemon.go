@@ -30,8 +30,20 @@ type Options struct {
 	// (a second SIGTERM).
 	Abort <-chan struct{}
 	// OnRun hears of every run as it starts (Outcome "running") and as it
-	// ends, after its history is saved.
+	// ends, after its history is saved and once the job may start again.
 	OnRun func(job string, r RunRecord)
+	// Ticks is a second clock beside the schedules, for tests that must
+	// not wait on wall time: each Tick fires its job's scheduled run at
+	// once, as the schedule does when due. nil: the schedules alone.
+	Ticks <-chan Tick
+}
+
+// Tick asks for a job's scheduled run now (Options.Ticks).
+type Tick struct {
+	Job string
+	// Started hears how the start went: nil when the run started or was
+	// queued, ErrBusy or ErrPaused when it was skipped, ErrNoJob.
+	Started chan<- error
 }
 
 // ErrBusy is returned when a run is asked for while one of the job is
@@ -40,6 +52,10 @@ var ErrBusy = errors.New("a run of this job is going on")
 
 // ErrNoJob is returned for a job name the config does not hold.
 var ErrNoJob = errors.New("no such job")
+
+// ErrPaused is returned when a scheduled run comes due while the job is
+// paused.
+var ErrPaused = errors.New("job is paused")
 
 // daemon is one `arkisto serve` process.
 type daemon struct {
@@ -68,7 +84,7 @@ func Run(ctx context.Context, cfg config.ServeConfig, opts Options) error {
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
-	m, err := metrics.NewDaemon(opts.Registry)
+	m, err := metrics.NewDaemon(opts.Registry, endings())
 	if err != nil {
 		return err
 	}
@@ -93,12 +109,46 @@ func Run(ctx context.Context, cfg config.ServeConfig, opts Options) error {
 
 	d.resumeInterrupted(ctx)
 	d.cron.Start()
+	var ticking sync.WaitGroup
+	if opts.Ticks != nil {
+		ticking.Go(func() { d.serveTicks(ctx) })
+	}
 	d.log.Info("serving", "jobs", len(d.order), "addr", d.addr)
 	<-ctx.Done()
 	d.log.Info("stopping: no more runs start; running crawls finish their in-flight fetches", "cause", context.Cause(ctx))
 	<-d.cron.Stop().Done()
+	ticking.Wait()
 	d.runs.Wait()
 	return nil
+}
+
+// scheduled starts the run of j that its schedule (or a Tick) made due.
+func (d *daemon) scheduled(ctx context.Context, j *job) error {
+	err := d.start(ctx, j, reasonSchedule)
+	if err != nil {
+		d.log.Info("scheduled run skipped", "crawl_job", j.cfg.Name, "why", err)
+	}
+	return err
+}
+
+// serveTicks fires the scheduled runs Options.Ticks asks for.
+func (d *daemon) serveTicks(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case t := <-d.opts.Ticks:
+			err := ErrNoJob
+			if j, ok := d.jobs[t.Job]; ok {
+				err = d.scheduled(ctx, j)
+			}
+			select {
+			case t.Started <- err:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
 }
 
 func (d *daemon) addJob(ctx context.Context, jc config.Job) (*job, error) {
@@ -117,11 +167,7 @@ func (d *daemon) addJob(ctx context.Context, jc config.Job) (*job, error) {
 	if r, ok := h.lastSuccess(); ok {
 		d.metrics.SetLastSuccess(jc.Name, r.Start)
 	}
-	j.entry = d.cron.Schedule(sched, cron.FuncJob(func() {
-		if err := d.start(ctx, j, reasonSchedule); err != nil {
-			d.log.Info("scheduled run skipped", "crawl_job", jc.Name, "why", err)
-		}
-	}))
+	j.entry = d.cron.Schedule(sched, cron.FuncJob(func() { _ = d.scheduled(ctx, j) }))
 	return j, nil
 }
 

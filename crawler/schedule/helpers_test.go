@@ -7,11 +7,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 
 	"arkisto/config"
 	"arkisto/crawler/schedule"
+	"arkisto/crawler/testsite"
 	"arkisto/warc"
 )
 
@@ -56,6 +59,8 @@ type event struct {
 type daemon struct {
 	base   string // http://127.0.0.1:PORT
 	events chan event
+	ticks  chan schedule.Tick
+	ctx    context.Context // the daemon's
 	cancel context.CancelFunc
 	done   chan error
 
@@ -80,11 +85,13 @@ func startDaemonOn(t *testing.T, cfg config.ServeConfig, reg *prometheus.Registr
 	d := &daemon{
 		base:    "http://" + ln.Addr().String(),
 		events:  make(chan event, 1000),
+		ticks:   make(chan schedule.Tick),
+		ctx:     ctx,
 		cancel:  cancel,
 		done:    make(chan error, 1),
 		running: map[string]int{}, peak: map[string]int{},
 	}
-	opts := schedule.Options{Listener: ln, Registry: reg, OnRun: func(job string, r schedule.RunRecord) {
+	opts := schedule.Options{Listener: ln, Registry: reg, Ticks: d.ticks, OnRun: func(job string, r schedule.RunRecord) {
 		d.mu.Lock()
 		delta := -1
 		if r.Outcome == schedule.OutcomeRunning {
@@ -113,6 +120,53 @@ func (d *daemon) stop(t *testing.T) {
 			t.Errorf("schedule.Run: %v", err)
 		}
 	}
+}
+
+// tick fires job's scheduled run, as its schedule does when due, and
+// returns how the start went.
+func (d *daemon) tick(t *testing.T, job string) error {
+	t.Helper()
+	started := make(chan error, 1)
+	select {
+	case d.ticks <- schedule.Tick{Job: job, Started: started}:
+	case <-d.ctx.Done():
+		t.Fatalf("tick of %s: the daemon has stopped", job)
+	}
+	select {
+	case err := <-started:
+		return err
+	case <-d.ctx.Done():
+		t.Fatalf("tick of %s: the daemon stopped", job)
+		return nil
+	}
+}
+
+// heldSite serves the test site and holds each request from the from-th
+// on until release is called: a crawl of it surely goes on until then.
+// reached closes when the from-th request comes in.
+func heldSite(t *testing.T, opts testsite.Options, from int) (base string, reached <-chan struct{}, release func()) {
+	t.Helper()
+	site := testsite.New(opts)
+	gate, arrived := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(gate) }) }
+	var count atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := count.Add(1); n >= int64(from) {
+			if n == int64(from) {
+				close(arrived)
+			}
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		site.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(release) // before srv.Close, which waits for the held requests
+	return srv.URL, arrived, release
 }
 
 // next waits for the next event of job matching want.

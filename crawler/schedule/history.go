@@ -10,17 +10,29 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"arkisto/crawler"
 )
 
-// Run outcomes as the history records them. OutcomeRunning marks a run in
-// progress; found at startup it means the daemon died during the run.
+// Outcome is how a run ended, as the history records it and the run
+// metrics count it (their outcome label).
+type Outcome string
+
 const (
-	OutcomeRunning     = "running"
-	OutcomeSuccess     = "success"
-	OutcomeFailed      = "failed"
-	OutcomeInterrupted = "interrupted"
-	OutcomeTimedOut    = "timed-out"
+	// OutcomeRunning marks a run in progress; found at startup it means
+	// the daemon died during the run.
+	OutcomeRunning     Outcome = "running"
+	OutcomeSuccess     Outcome = "success"
+	OutcomeFailed      Outcome = "failed"
+	OutcomeInterrupted Outcome = "interrupted"
+	OutcomeTimedOut    Outcome = "timed-out"
 )
+
+// endings are the outcomes of a run that ended, the values of the run
+// metrics' outcome label.
+func endings() []string {
+	return []string{string(OutcomeSuccess), string(OutcomeFailed), string(OutcomeInterrupted), string(OutcomeTimedOut)}
+}
 
 // RunRecord is one run of a job, as kept in its collection's state/runs.json.
 type RunRecord struct {
@@ -28,7 +40,7 @@ type RunRecord struct {
 	Reason  string    `json:"reason"` // schedule, api, resume, queued
 	Start   time.Time `json:"start"`
 	End     time.Time `json:"end,omitzero"`
-	Outcome string    `json:"outcome"`
+	Outcome Outcome   `json:"outcome"`
 	Error   string    `json:"error,omitempty"`
 	// Since is the cut-off given to the crawl: the start of the job's last
 	// successful run, zero for its first.
@@ -62,7 +74,7 @@ type history struct {
 }
 
 func historyPath(collection string) string {
-	return filepath.Join(collection, "state", "runs.json")
+	return filepath.Join(crawler.Layout{Dir: collection}.State(), "runs.json")
 }
 
 func openHistory(collection string) (*history, error) {

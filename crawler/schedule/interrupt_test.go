@@ -1,38 +1,17 @@
 package schedule_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"arkisto/crawler/schedule"
 	"arkisto/crawler/testsite"
 	"arkisto/warc"
 )
-
-// slowSite serves the test site with latency and closes fetching once
-// n requests have come in, so a test can stop a crawl in the middle.
-func slowSite(t *testing.T, n int) (base string, fetching <-chan struct{}) {
-	t.Helper()
-	site := testsite.New(testsite.Options{Articles: 6, Latency: 50 * time.Millisecond})
-	ch := make(chan struct{})
-	var mu sync.Mutex
-	count := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		if count++; count == n {
-			close(ch)
-		}
-		mu.Unlock()
-		site.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL, ch
-}
 
 // checkWARCs validates every WARC file of the collection, and finds no
 // file left open.
@@ -55,13 +34,19 @@ func checkWARCs(t *testing.T, collection string) {
 // Stopping the daemon (SIGTERM) during a run stops it gracefully; the
 // next daemon runs it again before anything else.
 func TestInterruptedRunResumesAtRestart(t *testing.T) {
-	base, fetching := slowSite(t, 5)
-	cfg := serveConfig(t, jobConfig(t, "news", base, "@every 1s"))
+	// The fifth request and those after it wait until the shutdown began.
+	base, fetching, release := heldSite(t, testsite.Options{Articles: 6}, 5)
+	cfg := serveConfig(t, jobConfig(t, "news", base, "@yearly"))
 	collection := cfg.Jobs[0].Collection
 
 	d := startDaemon(t, cfg)
+	if err := d.tick(t, "news"); err != nil {
+		t.Fatalf("tick: %v", err)
+	}
 	d.next(t, "news", started)
 	<-fetching
+	d.cancel() // as SIGTERM does
+	release()
 	d.stop(t)
 	cut := d.next(t, "news", ended)
 	if cut.Outcome != schedule.OutcomeInterrupted {
@@ -88,12 +73,16 @@ func TestInterruptedRunResumesAtRestart(t *testing.T) {
 
 // A run longer than max_duration stops gracefully as timed-out, and the
 // daemon goes on.
+// This is the one test that waits on the real cron clock, to show that a
+// schedule fires runs: twice a second.
 func TestMaxDurationTimesOut(t *testing.T) {
-	base, _ := slowSite(t, 1)
+	// A hundred-odd URLs at 50 ms each, one at a time: far over 300 ms.
+	base := testsite.New(testsite.Options{Articles: 6, Latency: 50 * time.Millisecond}).Start(t)
 	j := jobConfig(t, "long", base, "@every 1s")
 	j.MaxDuration = 300 * time.Millisecond
 	cfg := serveConfig(t, j)
-	d := startDaemon(t, cfg)
+	reg := prometheus.NewPedanticRegistry()
+	d := startDaemonOn(t, cfg, reg)
 	r := d.next(t, "long", ended)
 	if r.Outcome != schedule.OutcomeTimedOut {
 		t.Errorf("run cut by max_duration ended as %q (%s)", r.Outcome, r.Error)
@@ -104,4 +93,15 @@ func TestMaxDurationTimesOut(t *testing.T) {
 	}
 	d.stop(t)
 	checkWARCs(t, j.Collection)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := map[string]string{"crawl_job": "long"}
+	if v, ok := seriesValue(mfs, "arkisto_job_runs_total", map[string]string{"crawl_job": "long", "outcome": "timed-out"}); !ok || v < 1 {
+		t.Errorf("runs_total{timed-out} = %v (found %v), want at least 1", v, ok)
+	}
+	if v, ok := seriesValue(mfs, "arkisto_job_last_success_timestamp_seconds", job); !ok || v != 0 {
+		t.Errorf("a timed-out run set the last success to %v (found %v)", v, ok)
+	}
 }

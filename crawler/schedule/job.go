@@ -49,7 +49,7 @@ func (d *daemon) launch(ctx context.Context, j *job, reason, resumes string, hav
 	j.mu.Lock()
 	if reason == reasonSchedule && j.paused {
 		j.mu.Unlock()
-		return errPaused
+		return ErrPaused
 	}
 	if j.active {
 		queue := j.cfg.Overlap == config.OverlapQueue && reason != reasonResume
@@ -79,18 +79,20 @@ func (d *daemon) runLoop(ctx context.Context, j *job, reason, resumes string, ha
 				return
 			}
 		}
-		d.runOnce(ctx, j, reason, resumes)
-		<-d.slots
+		r := d.runOnce(ctx, j, reason, resumes)
 		haveSlot, resumes, reason = false, "", reasonQueued
 		j.mu.Lock()
 		again := j.queued && ctx.Err() == nil
 		j.queued = false
+		j.active = again
+		j.mu.Unlock()
+		// The job is free, the slot still held: whoever hears of the end
+		// can start the job again, and no other run starts before it hears.
+		d.notify(j.cfg.Name, r)
+		<-d.slots
 		if !again {
-			j.active = false
-			j.mu.Unlock()
 			return
 		}
-		j.mu.Unlock()
 	}
 }
 

@@ -11,16 +11,26 @@ import (
 	"arkisto/crawler/testsite"
 )
 
-// Two jobs and one run slot: never two runs at once, and the metrics
-// carry each job's runs under crawl_job on one registry.
+// Two jobs and one run slot: the second job's run, due during the
+// first's, waits for it; never two runs at once, and the metrics carry
+// each job's runs under crawl_job on one registry.
 func TestGlobalLimitAndJobMetrics(t *testing.T) {
-	base := testsite.New(testsite.Options{}).Start(t)
-	a, b := jobConfig(t, "a", base, "@every 1s"), jobConfig(t, "b", base, "@every 2s")
+	base, _, release := heldSite(t, testsite.Options{}, 1)
+	a, b := jobConfig(t, "a", base, "@every 1h"), jobConfig(t, "b", base, "@every 2h")
 	a.MaxPages, b.MaxPages = 5, 5
 	cfg := serveConfig(t, a, b)
 	cfg.MaxConcurrentRuns = 1
 	reg := prometheus.NewPedanticRegistry()
 	d := startDaemonOn(t, cfg, reg)
+	if err := d.tick(t, "a"); err != nil {
+		t.Fatalf("tick a: %v", err)
+	}
+	d.next(t, "a", started)
+	// a's run is held by the site: b's is due while it goes on.
+	if err := d.tick(t, "b"); err != nil {
+		t.Fatalf("tick b: %v", err)
+	}
+	release()
 	d.next(t, "a", func(r schedule.RunRecord) bool { return r.Outcome == schedule.OutcomeSuccess })
 	d.next(t, "b", func(r schedule.RunRecord) bool { return r.Outcome == schedule.OutcomeSuccess })
 	if p := d.peakRuns(""); p != 1 {
@@ -45,7 +55,7 @@ func TestGlobalLimitAndJobMetrics(t *testing.T) {
 			check  func(float64) bool
 		}{
 			{"arkisto_job_last_success_timestamp_seconds", nil, func(v float64) bool { return v > 1e9 }},
-			{"arkisto_job_interval_seconds", nil, func(v float64) bool { return v == map[string]float64{"a": 1, "b": 2}[job] }},
+			{"arkisto_job_interval_seconds", nil, func(v float64) bool { return v == map[string]float64{"a": 3600, "b": 7200}[job] }},
 			{"arkisto_job_runs_total", map[string]string{"outcome": "success"}, func(v float64) bool { return v >= 1 }},
 			{"arkisto_fetches_total", map[string]string{"source": "seed"}, func(v float64) bool { return v >= 1 }},
 			{"arkisto_warc_records_total", map[string]string{"type": "response"}, func(v float64) bool { return v >= 1 }},

@@ -2,6 +2,7 @@ package schedule_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -10,27 +11,37 @@ import (
 	"arkisto/crawler/testsite"
 )
 
-// A job due every second whose runs take longer: with overlap skip there
-// is never more than one run at once, ticks during a run are dropped, and
-// the API can pause the schedule and start a run by hand.
+// A job whose scheduled run comes due while one is going on: with overlap
+// skip there is never more than one run at once, the tick during a run is
+// dropped, and the API can pause the schedule and start a run by hand.
 func TestOverlapSkipAndAPITrigger(t *testing.T) {
-	site := testsite.New(testsite.Options{Latency: 100 * time.Millisecond})
-	base := site.Start(t)
-	j := jobConfig(t, "slow", base, "@every 1s")
-	j.MaxPages = 20 // about 2 s at one fetch at a time
+	base, _, release := heldSite(t, testsite.Options{}, 1)
+	j := jobConfig(t, "slow", base, "@yearly") // only ticks are due
+	j.MaxPages = 20
 	j.HostConcurrency = 1
 	d := startDaemon(t, serveConfig(t, j))
 
+	if err := d.tick(t, "slow"); err != nil {
+		t.Fatalf("first tick: %v", err)
+	}
 	first := d.next(t, "slow", started)
+	// The site holds every request: the first run goes on until release.
 	if code := d.post(t, "/api/jobs/slow/run"); code != http.StatusConflict {
 		t.Errorf("trigger during a run: status %d, want 409", code)
+	}
+	if err := d.tick(t, "slow"); !errors.Is(err, schedule.ErrBusy) {
+		t.Errorf("tick during a run: %v, want ErrBusy", err)
 	}
 	if code := d.post(t, "/api/jobs/slow/pause"); code != http.StatusOK {
 		t.Fatalf("pause: status %d", code)
 	}
+	release()
 	end := d.next(t, "slow", ended)
 	if end.ID != first.ID || end.Outcome != schedule.OutcomeSuccess {
 		t.Fatalf("first run ended as %+v", end)
+	}
+	if err := d.tick(t, "slow"); !errors.Is(err, schedule.ErrPaused) {
+		t.Errorf("tick while paused: %v, want ErrPaused", err)
 	}
 	if code := d.post(t, "/api/jobs/slow/run"); code != http.StatusAccepted {
 		t.Fatalf("trigger while idle: status %d, want 202", code)
@@ -41,6 +52,9 @@ func TestOverlapSkipAndAPITrigger(t *testing.T) {
 	}
 	if code := d.post(t, "/api/jobs/slow/resume"); code != http.StatusOK {
 		t.Fatalf("resume: status %d", code)
+	}
+	if err := d.tick(t, "slow"); err != nil {
+		t.Fatalf("tick after resume: %v", err)
 	}
 	third := d.next(t, "slow", ended)
 	if third.Reason != "schedule" {

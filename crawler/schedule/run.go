@@ -16,15 +16,13 @@ import (
 	"arkisto/crawler/frontier"
 )
 
-var (
-	errPaused = errors.New("job is paused")
-	// errTimedOut is the cause of a run's context when max_duration ends it.
-	errTimedOut = errors.New("max_duration reached")
-)
+// errTimedOut is the cause of a run's context when max_duration ends it.
+var errTimedOut = errors.New("max_duration reached")
 
-// runOnce runs one crawl of j and records it. Its failures end up in the
-// history and the metrics, not in a return value: the daemon goes on.
-func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) {
+// runOnce runs one crawl of j, records it and returns its record, which
+// the caller tells OnRun of. Its failures end up in the history and the
+// metrics, not in an error: the daemon goes on.
+func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) RunRecord {
 	name := j.cfg.Name
 	start := time.Now()
 	r := RunRecord{ID: start.UTC().Format("20060102T150405.000Z"), Reason: reason, Start: start, Outcome: OutcomeRunning, Resumes: resumes}
@@ -54,7 +52,7 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) {
 		d.metrics.RunStarted(name, start, stats)
 		d.notify(name, r)
 		log.Info("run starting", "reason", reason, "since", r.Since)
-		err = d.crawl(runCtx, c)
+		err = c.Run(runCtx)
 	} else {
 		d.notify(name, r)
 	}
@@ -71,52 +69,34 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) {
 	if err := j.history.save(r); err != nil {
 		log.Error("record run end", "err", err)
 	}
-	d.metrics.RunEnded(name, r.Outcome, r.Start, r.End)
+	d.metrics.RunEnded(name, string(r.Outcome), r.Start, r.End)
+	if r.Outcome == OutcomeSuccess {
+		d.metrics.SetLastSuccess(name, r.Start)
+	}
 	log.Info("run ended", "outcome", r.Outcome, "err", err, "duration", r.End.Sub(r.Start).Round(time.Millisecond),
 		"urls", r.Counts.URLsSeen, "warc_files", len(r.Counts.WARCFiles))
-	d.notify(name, r)
+	return r
 }
 
 // newCrawler prepares the run's crawl. An unfinished crawl in the
 // collection (interrupted, timed out, failed or killed) is taken up where
-// it stopped, as crawler.New does, unless the job's settings changed since
-// it started: then it starts over, since its frontier holds URLs chosen by
-// other rules.
+// it stopped, unless the job's settings changed since it started: then it
+// starts over, since its frontier holds URLs chosen by other rules.
 func (d *daemon) newCrawler(cfg config.Config, log *slog.Logger, r *RunRecord) (*crawler.Crawler, error) {
-	recorded, err := crawler.PrepareState(cfg.Output, false)
+	plan, err := crawler.Prepare(crawler.Start{Given: cfg, Stated: true, Mismatch: crawler.StartOver})
 	if err != nil {
-		return nil, fmt.Errorf("read the collection's crawl state: %w", err)
+		return nil, fmt.Errorf("prepare the collection's crawl state: %w", err)
 	}
-	if recorded != nil {
-		if diffs := crawler.Differences(*recorded, cfg); len(diffs) > 0 {
-			log.Warn("the unfinished crawl in the collection has other settings: starting over", "differences", strings.Join(diffs, "; "))
-			if _, err := crawler.PrepareState(cfg.Output, true); err != nil {
-				return nil, fmt.Errorf("clear the collection's crawl state: %w", err)
-			}
-		} else {
-			r.Continued = true
-		}
+	if len(plan.Dropped) > 0 {
+		log.Warn("the unfinished crawl in the collection has other settings: starting over", "differences", strings.Join(plan.Dropped, "; "))
 	}
-	return crawler.New(cfg, crawler.Options{Logger: log, Metrics: d.metrics.ForJob(cfg.Job)})
-}
-
-// crawl runs c, cutting its grace period short when Abort closes.
-func (d *daemon) crawl(ctx context.Context, c *crawler.Crawler) error {
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		select {
-		case <-d.opts.Abort:
-			c.Abort()
-		case <-finished:
-		}
-	}()
-	return c.Run(ctx)
+	r.Continued = plan.Resumes
+	return crawler.New(plan.Config, crawler.Options{Logger: log, Metrics: d.metrics.ForJob(cfg.Job), Abort: d.opts.Abort})
 }
 
 // outcome names how a run ended: runCtx is the run's own context,
 // daemonCtx the daemon's.
-func outcome(runCtx, daemonCtx context.Context, err error) string {
+func outcome(runCtx, daemonCtx context.Context, err error) Outcome {
 	switch {
 	case err == nil:
 		return OutcomeSuccess
@@ -135,9 +115,10 @@ func (d *daemon) notify(job string, r RunRecord) {
 	}
 }
 
-// warcFiles lists the collection's finished WARC files.
+// warcFiles lists the collection's finished WARC files; the counts it
+// feeds are best effort, so an unreadable archive counts as empty.
 func warcFiles(collection string) []string {
-	files, _ := filepath.Glob(filepath.Join(collection, "archive", "*.warc.gz"))
+	files, _ := crawler.Layout{Dir: collection}.WARCFiles()
 	return files
 }
 

@@ -1,8 +1,9 @@
 package scope
 
 import (
-	"strconv"
 	"strings"
+
+	"arkisto/warc/urltext"
 )
 
 // canonicalFast returns the canonical string of raw without the WHATWG
@@ -25,7 +26,7 @@ import (
 // checks that both paths agree.
 func canonicalFast(raw string) (canonical string, ok bool) {
 	scheme, rest, ok := plainScheme(raw)
-	if !ok || !plainBytes(rest) {
+	if !ok || !urltext.PlainURLBytes(rest) {
 		return "", false
 	}
 	end := strings.IndexAny(rest, "/?#")
@@ -75,98 +76,24 @@ func plainScheme(raw string) (scheme, rest string, ok bool) {
 	return "", "", false
 }
 
-// plainBytes reports whether every byte of s is one the WHATWG parser keeps
-// as it is in an http(s) URL, and every % starts a well-formed escape that
-// is not a dot (WHATWG counts %2e as a dot segment in a path).
-func plainBytes(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~!$&()*+,;=:@/?#", c) >= 0:
-		case c == '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) ||
-				(s[i+1] == '2' && (s[i+2] == 'e' || s[i+2] == 'E')) {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// plainAuthority checks an authority of the form plainBytes describes and
+// plainAuthority checks an authority of the form PlainURLBytes describes and
 // returns its host in lower case and its port unless it is the scheme's
 // default.
 func plainAuthority(authority, scheme string) (host, port string, ok bool) {
 	host, port, hasPort := strings.Cut(authority, ":")
 	if hasPort {
-		if port == "" || port[0] == '0' || len(port) > 5 || strings.IndexFunc(port, notDigit) >= 0 {
-			return "", "", false
-		}
-		if n, _ := strconv.Atoi(port); n > 65535 {
+		if _, ok := urltext.PlainPort(port); !ok {
 			return "", "", false
 		}
 		port = explicitPort(scheme, port)
 	}
 	switch {
-	case isCanonicalIPv4(host):
+	case urltext.IsCanonicalIPv4(host):
 		return host, port, true
-	case plainDomain(host):
+	case urltext.PlainDomain(host):
 		return strings.ToLower(host), port, true
 	}
 	return "", "", false
-}
-
-// plainDomain reports whether host is a DNS name that IDNA mapping only
-// lower-cases: non-empty labels of ASCII letters, digits and hyphens, none
-// starting with the punycode prefix, and a last label that WHATWG cannot
-// read as a number.
-func plainDomain(host string) bool {
-	if host == "" {
-		return false
-	}
-	last := ""
-	for label := range strings.SplitSeq(host, ".") {
-		if label == "" || len(label) >= 4 && strings.EqualFold(label[:4], "xn--") {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			if c := label[i]; !isAlnum(c) && c != '-' {
-				return false
-			}
-		}
-		last = label
-	}
-	// A label that starts with a letter is no number in any base WHATWG
-	// tries; "1a" is not either, but "20000000000000000000a" is taken for
-	// one (the parser sees the overflow before the letter).
-	c := last[0]
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-}
-
-// isCanonicalIPv4 reports whether host is four decimal numbers up to 255
-// without leading zeros: the only IPv4 form WHATWG prints back unchanged.
-func isCanonicalIPv4(host string) bool {
-	parts := 0
-	for part := range strings.SplitSeq(host, ".") {
-		parts++
-		if part == "" || len(part) > 3 || len(part) > 1 && part[0] == '0' {
-			return false
-		}
-		n := 0
-		for i := 0; i < len(part); i++ {
-			if !isDigit(part[i]) {
-				return false
-			}
-			n = n*10 + int(part[i]-'0')
-		}
-		if n > 255 {
-			return false
-		}
-	}
-	return parts == 4
 }
 
 // hasDotSegment reports whether a path holds a "." or ".." segment, which
@@ -178,12 +105,4 @@ func hasDotSegment(path string) bool {
 		}
 	}
 	return false
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-func notDigit(r rune) bool { return r < '0' || r > '9' }
-
-func isAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || isDigit(c)
 }

@@ -8,20 +8,19 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+
+	"arkisto/config"
 )
 
-// Mode says how far a seed reaches.
-type Mode string
+// Mode says how far a seed reaches: the config's scope setting, whose
+// words config owns.
+type Mode = config.ScopeMode
 
+// The modes, as config names them.
 const (
-	// ModeHost keeps the crawl on each seed's host.
-	ModeHost Mode = "host"
-	// ModeDomain keeps the crawl on each seed's registrable domain
-	// (eTLD+1, such as bbc.co.uk) and its subdomains.
-	ModeDomain Mode = "domain"
-	// ModePrefix keeps the crawl under each seed's folder: the seed URL
-	// up to the last '/' of its path.
-	ModePrefix Mode = "prefix"
+	ModeHost   = config.ScopeHost
+	ModeDomain = config.ScopeDomain
+	ModePrefix = config.ScopePrefix
 )
 
 // Rules configure a Scope. A zero field means its default: ModeDomain (the

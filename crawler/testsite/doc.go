@@ -13,4 +13,7 @@
 // calendar trap; unsupported and malformed links; a meta refresh; a <base
 // href>; an out-of-scope host; sitemaps (index, gzip child, news, image) and
 // RSS/Atom feeds that alone lead to some articles.
+//
+// Scripts and demos serve it with its own command, cmd/arkisto-testsite;
+// it never links into the arkisto binary.
 package testsite

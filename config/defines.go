@@ -1,0 +1,57 @@
+package config
+
+import (
+	"fmt"
+	"iter"
+	"reflect"
+	"strings"
+)
+
+// DefiningSettings returns the YAML names of the settings that define a
+// crawl, the fields of Config tagged crawl:"defines", in field order.
+func DefiningSettings() []string {
+	var names []string
+	for f := range definingFields() {
+		names = append(names, yamlName(f))
+	}
+	return names
+}
+
+// Differences lists the settings that define a crawl in which next differs
+// from recorded, the crawl it is meant to resume, each as "name: next, was
+// recorded" with its YAML name. An empty list equals a missing one.
+func Differences(recorded, next Config) []string {
+	var diffs []string
+	r, n := reflect.ValueOf(recorded), reflect.ValueOf(next)
+	for f := range definingFields() {
+		was, now := r.FieldByIndex(f.Index).Interface(), n.FieldByIndex(f.Index).Interface()
+		if !reflect.DeepEqual(normalize(was), normalize(now)) {
+			diffs = append(diffs, fmt.Sprintf("%s: %v, was %v", yamlName(f), now, was))
+		}
+	}
+	return diffs
+}
+
+// definingFields yields the fields of Config tagged crawl:"defines".
+func definingFields() iter.Seq[reflect.StructField] {
+	return func(yield func(reflect.StructField) bool) {
+		for f := range reflect.TypeFor[Config]().Fields() {
+			if f.Tag.Get("crawl") == "defines" && !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+func yamlName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return name
+}
+
+// normalize makes an empty list equal to a missing one.
+func normalize(v any) any {
+	if s, ok := v.([]string); ok && len(s) == 0 {
+		return []string(nil)
+	}
+	return v
+}

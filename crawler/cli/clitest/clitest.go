@@ -1,0 +1,82 @@
+// Package clitest holds what the command line's tests share, in-process
+// (crawler/cli) and against the built binary (the top-level main_test.go
+// and crash_test.go): reading a collection's WARC files back, with our
+// validator and with gowarc. Only tests import it.
+package clitest
+
+import (
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nlnwa/gowarc/v3"
+
+	"arkisto/warc"
+)
+
+// CheckArchive asserts that no WARC file was left open and that every
+// record reads back, with our validator and with gowarc; it returns the
+// response records by target URI, as gowarc read them.
+func CheckArchive(t testing.TB, archive string) map[string]gowarc.WarcFields {
+	t.Helper()
+	if open, _ := filepath.Glob(filepath.Join(archive, "*.open")); len(open) > 0 {
+		t.Errorf("files left open: %v", open)
+	}
+	sum, err := warc.ValidatePaths(t.Context(), []string{archive}, warc.ValidateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.OK() {
+		t.Errorf("validator found %d problems: %+v", sum.Problems, sum.Reports)
+	}
+	files, _ := filepath.Glob(filepath.Join(archive, "*.warc.gz"))
+	responses := map[string]gowarc.WarcFields{}
+	count := 0
+	for _, f := range files {
+		count += ReadWithGowarc(t, f, func(rec gowarc.WarcRecord) {
+			if rec.Type() == gowarc.Response {
+				responses[rec.WarcHeader().Get(gowarc.WarcTargetURI)] = *rec.WarcHeader()
+			}
+		})
+	}
+	if count != sum.Records || count == 0 {
+		t.Errorf("gowarc read %d records, the validator %d", count, sum.Records)
+	}
+	return responses
+}
+
+// ReadWithGowarc reads every record of the WARC file at path with gowarc,
+// block included, and hands each to visit; it returns how many it read.
+// gowarc hashes chunked payloads with their framing (DESIGN.md), so a
+// payload digest complaint is the only one accepted.
+func ReadWithGowarc(t testing.TB, path string, visit func(gowarc.WarcRecord)) int {
+	t.Helper()
+	wf, err := gowarc.NewWarcFileReader(path, 0)
+	if err != nil {
+		t.Fatalf("gowarc open %s: %v", path, err)
+	}
+	defer wf.Close()
+	n := 0
+	for rec, err := range wf.Records() {
+		if err != nil {
+			t.Fatalf("gowarc read %s: %v", path, err)
+		}
+		raw, err := rec.WarcRecord.Block().RawBytes()
+		if err == nil {
+			_, err = io.Copy(io.Discard, raw)
+		}
+		if err != nil {
+			t.Fatalf("gowarc block in %s: %v", path, err)
+		}
+		for _, v := range rec.Validation {
+			if !strings.Contains(v.Error(), "payload") {
+				t.Errorf("gowarc %s: %v", path, v)
+			}
+		}
+		visit(rec.WarcRecord)
+		rec.Close()
+		n++
+	}
+	return n
+}

@@ -1,0 +1,143 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"arkisto/config"
+	"arkisto/crawler/frontier"
+	"arkisto/warc"
+)
+
+// useFrontier sets the frontier Run crawls from: the one given in Options,
+// or the collection's own, opened here. closeFrontier closes what was
+// opened here.
+func (c *Crawler) useFrontier() (closeFrontier func() error, err error) {
+	if c.opts.Frontier != nil {
+		c.frontier = c.opts.Frontier
+		return func() error { return nil }, nil
+	}
+	fo := frontier.Options{HostConcurrency: c.cfg.HostConcurrency}
+	if c.cfg.HostConcurrency > 1 {
+		fo.MinGap = c.cfg.Delay
+	}
+	own, err := openFrontier(c.layout, fo)
+	if err != nil {
+		return nil, err
+	}
+	c.frontier = own
+	return own.Close, nil
+}
+
+// open prepares the collection folder: repairs WARC files a crash left
+// open, rebuilds the index when a crash left it behind, records the crawl's
+// config in its state, and opens the writers.
+func (c *Crawler) open(ctx context.Context) error {
+	if err := c.layout.create(); err != nil {
+		return err
+	}
+	if err := c.recover(ctx); err != nil {
+		return err
+	}
+	hostname, _ := os.Hostname()
+	w, err := warc.NewWriter(warc.Options{
+		Dir:     c.layout.Archive(),
+		Prefix:  c.cfg.WARCPrefix,
+		MaxSize: c.cfg.WARCMaxSize,
+		Version: c.cfg.WARCVersion,
+		Info: warc.Info{
+			Software:     "arkisto/" + config.Version,
+			Hostname:     hostname,
+			Operator:     c.cfg.Operator,
+			RobotsPolicy: string(c.cfg.Robots),
+			UserAgent:    c.cfg.UserAgent,
+			JobName:      c.cfg.Job,
+		},
+		OnFileClosed: func(_ string, size int64) { c.metrics.WARCFileClosed(size) },
+	})
+	if err != nil {
+		return fmt.Errorf("open warc writer: %w", err)
+	}
+	c.writer = w
+	// Index lines wait beside the frontier state until the crawl ends.
+	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: c.layout.State()}); err != nil {
+		return errors.Join(err, w.Close())
+	}
+	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog()); err != nil {
+		return errors.Join(err, w.Close(), c.index.Close())
+	}
+	if c.cfg.Dedup == config.DedupDigest {
+		path := c.cfg.DedupDB
+		if path == "" {
+			path = c.layout.DedupDB()
+		}
+		if c.dedup, err = warc.OpenDedupIndex(path); err != nil {
+			return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close())
+		}
+	}
+	return nil
+}
+
+// recover repairs what a crashed crawl left behind: WARC files still named
+// .open lose their cut last record and are closed, and the index, whose
+// pending lines died with the process, is rebuilt from the WARC files.
+func (c *Crawler) recover(ctx context.Context) error {
+	repaired, err := warc.RepairDir(ctx, c.layout.Archive())
+	if err != nil {
+		return fmt.Errorf("repair WARC files: %w", err)
+	}
+	for _, r := range repaired {
+		c.log.Warn("repaired a WARC file left open by a crash", "file", r.FinalPath, "records", r.Records, "dropped_bytes", r.DroppedBytes)
+	}
+	meta, ok := c.frontier.(metaStore)
+	if !ok {
+		return nil
+	}
+	previous, err := meta.Meta(metaConfig)
+	if err != nil {
+		return err
+	}
+	if previous != nil || len(repaired) > 0 {
+		files, err := c.layout.WARCFiles()
+		if err != nil {
+			return err
+		}
+		if len(files) > 0 {
+			c.log.Info("resuming: rebuilding the index from the WARC files", "files", len(files))
+			if err := warc.RebuildIndex(ctx, files, c.layout.Index()); err != nil {
+				return fmt.Errorf("rebuild the index of a resumed crawl: %w", err)
+			}
+		}
+		// The index lines the dead process was collecting are in the rebuilt
+		// index now; its spill files are garbage.
+		spills, _ := filepath.Glob(filepath.Join(c.layout.State(), "arkisto-cdxj-*"))
+		for _, f := range spills {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("remove a dead crawl's index spill file: %w", err)
+			}
+		}
+	}
+	return c.recordStart(meta)
+}
+
+// close closes the WARC files, then merges this crawl's index lines into
+// indexes/index.cdxj, so the index never points into an unfinished file.
+func (c *Crawler) close(ctx context.Context) error {
+	var errs []error
+	if c.writer != nil {
+		errs = append(errs, c.writer.Close())
+	}
+	if c.index != nil {
+		errs = append(errs, c.index.MergeInto(ctx, c.layout.Index()), c.index.Close())
+	}
+	if c.crawlLog != nil {
+		errs = append(errs, c.crawlLog.Close())
+	}
+	if c.dedup != nil {
+		errs = append(errs, c.dedup.Close())
+	}
+	return errors.Join(errs...)
+}
