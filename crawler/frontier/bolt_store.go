@@ -20,7 +20,7 @@ var ErrClosed = errors.New("frontier closed")
 // maxPending). The politeness rules are the scheduler's, as in Memory.
 //
 // The durability rule is in Bolt's comment; commits are made as
-// flushLocked says.
+// bolt_commit.go says.
 type diskFrontier struct {
 	kv kvStore
 
