@@ -6,6 +6,7 @@
 #   scripts/bench-frontier.sh                          # bolt, 5,000,000 URLs over 50,000 hosts
 #   URLS=100000 HOSTS=1000 scripts/bench-frontier.sh   # the small run CI can afford
 #   STORES="bolt memory" scripts/bench-frontier.sh     # the in-memory store beside it
+#   FETCH=5ms scripts/bench-frontier.sh                # each worker holds an item that long, as a fetch does
 #   FSYNCS=1 scripts/bench-frontier.sh                 # also count fdatasync/fsync calls (strace)
 #
 # Set DIR to put the store on a particular disk (default: under TMPDIR).
@@ -16,6 +17,7 @@ URLS=${URLS:-5000000}
 HOSTS=${HOSTS:-50000}
 WORKERS=${WORKERS:-128}
 LINKS=${LINKS:-50}
+FETCH=${FETCH:-0}
 STORES=${STORES:-bolt}
 FSYNCS=${FSYNCS:-}
 
@@ -24,9 +26,9 @@ trap 'rm -rf "$bin"' EXIT
 go build -o "$bin/store_bench" ./crawler/frontier/store_bench
 
 for store in $STORES; do
-	echo "== $store: $URLS URLs over $HOSTS hosts, $WORKERS workers, $LINKS links per host in a row"
+	echo "== $store: $URLS URLs over $HOSTS hosts, $WORKERS workers, $LINKS links per host in a row, fetch $FETCH"
 	dir=$(mktemp -d "${DIR:-${TMPDIR:-/tmp}}/frontier-bench.XXXXXX")
-	args=(-store "$store" -dir "$dir" -urls "$URLS" -hosts "$HOSTS" -workers "$WORKERS" -links "$LINKS")
+	args=(-store "$store" -dir "$dir" -urls "$URLS" -hosts "$HOSTS" -workers "$WORKERS" -links "$LINKS" -fetch "$FETCH")
 	/usr/bin/time -f "max RSS %M KB (getrusage), %e s wall, %U s user, %S s system" \
 		"$bin/store_bench" "${args[@]}"
 	if [[ -n "$FSYNCS" ]]; then

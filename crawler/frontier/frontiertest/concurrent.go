@@ -107,6 +107,12 @@ func testConcurrentCrawl(t *testing.T, open Opener) {
 					return fmt.Errorf("next: %w", err)
 				}
 				rules.start(it)
+				// As the crawler does, between the fetch and its records.
+				if s, ok := f.(frontier.Settler); ok {
+					if err := s.Settle(ctx, it); err != nil {
+						return fmt.Errorf("settle %s: %w", it.URL, err)
+					}
+				}
 				var h, k int
 				if _, err := fmt.Sscanf(it.URL, "http://h%d.example/%d", &h, &k); err != nil {
 					return fmt.Errorf("parse %s: %w", it.URL, err)
