@@ -111,7 +111,7 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 	hop := it
 	for redirects := 0; ; redirects++ {
 		f := w.fetch(hop, u)
-		entry, err := w.c.record(&f, hop)
+		entry, err := w.c.record(ctx, &f, hop)
 		f.close()
 		if err != nil {
 			return errors.Join(err, w.finish(ctx, it, entry, 0))

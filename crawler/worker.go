@@ -112,7 +112,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	}
 	f := w.fetch(it, u)
 	defer f.close()
-	entry, err := w.c.record(&f, it)
+	entry, err := w.c.record(ctx, &f, it)
 	if err != nil {
 		// A WARC that cannot be written (disk full) ends an archival crawl:
 		// log why, keep the URL queued for the resumed crawl, and stop.
@@ -182,7 +182,7 @@ func (f *fetched) close() {
 }
 
 // record writes the exchange to WARC and returns its crawl.log entry.
-func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
+func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (logEntry, error) {
 	e := logEntry{URL: it.URL}
 	ex := f.exchange
 	if ex != nil {
@@ -206,6 +206,14 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		}
 		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
+	}
+	// A frontier that commits in the background first commits the calls
+	// made before it handed out it (the previous fetch's Done among them):
+	// a crash then repeats at most one finished fetch per worker.
+	if s, ok := c.frontier.(frontier.Settler); ok {
+		if err := s.Settle(ctx, it); err != nil {
+			return e, err
+		}
 	}
 	written, request, err := c.archive(ex)
 	if err != nil {
