@@ -63,7 +63,10 @@ func (d *DedupIndex) Add(digest string, original Ref) error {
 	if err != nil {
 		return err
 	}
-	err = d.db.Batch(func(tx *bolt.Tx) error {
+	// Update, not Batch: Batch holds every caller up to MaxBatchDelay (10 ms)
+	// to gather a group, and the crawl's workers wait here after each
+	// response record; without fsync (NoSync) a commit of its own is cheap.
+	err = d.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(dedupBucket)
 		if b.Get([]byte(digest)) != nil {
 			return nil

@@ -18,6 +18,7 @@ func newCrawlCommand(abort <-chan struct{}) *cobra.Command {
 	cfg := config.Default()
 	var configFile string
 	var verbose, fresh bool
+	var prof profiles
 	cmd := &cobra.Command{
 		Use:   "crawl [flags] [URL...]",
 		Short: "Crawl from seed URLs into a pywb collection folder",
@@ -40,13 +41,18 @@ an interrupt.`,
 			if plan.Resumes {
 				fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: resuming the unfinished crawl in %s\n", plan.Config.Output)
 			}
-			return runCrawl(cmd, plan.Config, verbose, abort)
+			stop, err := prof.start()
+			if err != nil {
+				return err
+			}
+			return errors.Join(runCrawl(cmd, plan.Config, verbose, abort), stop())
 		},
 	}
 	cmd.Flags().StringVar(&configFile, "config", "", "YAML config file (see config/example.yaml); flags override it")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "debug logging")
 	cmd.Flags().BoolVar(&fresh, "fresh", false, "start a new crawl even if the output folder holds an unfinished one")
 	config.BindFlags(cmd.Flags(), &cfg)
+	prof.bind(cmd.Flags())
 	return cmd
 }
 
