@@ -71,6 +71,12 @@ type Config struct {
 	DedupMinSize int64     `yaml:"dedup_min_size"`
 	DedupDB      string    `yaml:"dedup_db"`
 
+	// DryRun fetches, parses and follows links as the crawl would, logging
+	// each fetch to crawl.log, and writes no WARC record, index line or
+	// deduplication entry: a trial of a scope. It defines the crawl, so a
+	// dry run is never resumed into an archiving one.
+	DryRun bool `yaml:"dry_run" crawl:"defines"`
+
 	WARCMaxSize int64  `yaml:"warc_max_size"`
 	WARCPrefix  string `yaml:"warc_prefix" crawl:"defines"`
 	WARCVersion string `yaml:"warc_version" crawl:"defines"`

@@ -20,7 +20,7 @@ import (
 // that could not be read whole.
 func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) ([]string, error) {
 	r := f.response
-	if r == nil || f.record.RecordID == "" {
+	if r == nil || !f.answered {
 		return nil, nil
 	}
 	base := r.Request.URL
@@ -196,7 +196,7 @@ func robotsPolicy(f fetched) (*robots.Policy, robots.Outcome) {
 		// A private address: every URL of the host meets the dial guard
 		// itself and is logged blocked, so robots.txt has nothing to add.
 		return robots.FromResponse(http.StatusNotFound, nil), robots.OutcomeBlocked
-	case r == nil || f.record.RecordID == "":
+	case r == nil || !f.answered:
 		return robots.Unreachable(), robots.OutcomeUnreachable
 	case r.StatusCode >= 300 && r.StatusCode < 400:
 		// Redirected more than RFC 9309's five hops: treat as unavailable, allow.
