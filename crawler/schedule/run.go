@@ -90,7 +90,7 @@ func (d *daemon) newCrawler(cfg config.Config, log *slog.Logger, r *RunRecord) (
 	if len(plan.Dropped) > 0 {
 		log.Warn("the unfinished crawl in the collection has other settings: starting over", "differences", strings.Join(plan.Dropped, "; "))
 	}
-	r.Continued = plan.Resumes
+	r.Continued = plan.Resumes()
 	return crawler.New(plan.Config, crawler.Options{Logger: log, Metrics: d.metrics.ForJob(cfg.Job), Abort: d.opts.Abort})
 }
 
