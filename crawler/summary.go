@@ -93,14 +93,19 @@ func (t *tally) add(e crawllog.Entry) {
 		return
 	}
 	host := hostOf(e.URL)
+	kind := e.Kind()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	// Hosts the crawl only refused (out of scope, excluded...) are no
+	// part of it: they would crowd the top hosts.
 	h := t.hosts[host]
-	if h == nil {
+	if h == nil && host != "" && !kind.ByRule() {
 		h = &HostCount{Host: host}
 		t.hosts[host] = h
 	}
-	kind := e.Kind()
+	if h == nil {
+		h = &HostCount{}
+	}
 	switch {
 	case kind == crawllog.KindFetched:
 		t.sum.Fetched++

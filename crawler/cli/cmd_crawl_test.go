@@ -48,6 +48,11 @@ func TestExitStatus(t *testing.T) {
 		{"bad scope flag", crawlArgs(out, seed, "--scope", "planet"), ExitUsage, []string{"scope", "planet"}},
 		{"zero workers", crawlArgs(out, seed, "--workers", "0"), ExitUsage, []string{"workers"}},
 		{"missing config file", crawlArgs(out, seed, "--config", filepath.Join(dir, "absent.yaml")), ExitUsage, []string{"absent.yaml"}},
+		{"seed without scheme", crawlArgs(out, "http//127.0.0.1:8083/"), ExitUsage, []string{`"http//127.0.0.1:8083/"`, "has no scheme"}},
+		{"output naming a file", crawlArgs(unknownKey, seed), ExitUsage, []string{"unknown.yaml", "is a file"}},
+		{"metrics on every interface", crawlArgs(out, seed, "--metrics-addr", "0.0.0.0:9791"), ExitUsage, []string{"0.0.0.0:9791", "--metrics-public"}},
+		{"bad embeds", crawlArgs(out, seed, "--embeds", "some"), ExitUsage, []string{"embeds", "some"}},
+		{"serve without --config", []string{"serve"}, ExitUsage, []string{"--config"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
