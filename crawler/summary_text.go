@@ -60,7 +60,7 @@ func (s Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, " (and %d attempts retried)", s.Retried)
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "  not fetched:  %d URLs by the crawl's rules%s\n", sum(chosen), countList(chosen))
+	fmt.Fprintf(&b, "  not fetched:  %d URLs left out by the crawl's rules or unusable%s\n", sum(chosen), countList(chosen))
 	fmt.Fprintf(&b, "  bytes:        %s on the wire, %s in WARC records\n", megabytes(s.WireBytes), megabytes(s.WARCBytes))
 	if len(s.HostsGivenUp) > 0 {
 		parts := make([]string, 0, len(s.HostsGivenUp))
@@ -81,7 +81,8 @@ func (s Summary) WriteText(w io.Writer) error {
 }
 
 // splitFailures separates the URLs that could not be fetched from those
-// the crawl's rules (robots.txt, scope, exclude, traps, budgets) kept out.
+// the crawl's rules (robots.txt, scope, exclude, traps, budgets) kept out,
+// or that are no fetchable URL (malformed, another scheme).
 func splitFailures(all map[crawllog.Kind]int64) (failed, chosen map[crawllog.Kind]int64) {
 	failed, chosen = map[crawllog.Kind]int64{}, map[crawllog.Kind]int64{}
 	for k, n := range all {

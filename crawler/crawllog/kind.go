@@ -118,10 +118,11 @@ func (e Entry) hasPrefix(prefix string) bool {
 }
 
 // ByRule says whether the URL was left out by the crawl's own rules
-// (robots.txt, scope, exclude, a trap, a budget) rather than failing.
+// (robots.txt, scope, exclude, a trap, a budget) or is no fetchable URL at
+// all, rather than failing to be fetched.
 func (k Kind) ByRule() bool {
 	switch k {
-	case KindRobots, KindOutOfScope, KindExcluded, KindTrap, KindHostBudget:
+	case KindRobots, KindOutOfScope, KindExcluded, KindTrap, KindHostBudget, KindBadURL:
 		return true
 	}
 	return false
