@@ -254,6 +254,9 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	if c.counters.fetched.Load() > 0 {
+		return nil // some host answered: the seeds' hosts were not all that was left
+	}
 	return c.seeds.unreachable()
 }
 

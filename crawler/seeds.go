@@ -79,19 +79,23 @@ func (s *seedHosts) note(host string, err error) {
 	f.Kind, f.Err = capture.KindOf(err), err.Error()
 }
 
-// unreachable returns an *UnreachableError when no host has answered.
+// unreachable returns an *UnreachableError when no host the crawl starts
+// from answered and at least one failed. One never asked (a resumed crawl
+// with none of its URLs left) proves nothing either way.
 func (s *seedHosts) unreachable() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := &UnreachableError{}
+	failed := false
 	for _, h := range s.order {
 		f := s.hosts[h]
 		if f == nil {
 			return nil
 		}
+		failed = failed || f.Kind != ""
 		e.Hosts = append(e.Hosts, *f)
 	}
-	if len(e.Hosts) == 0 {
+	if !failed {
 		return nil
 	}
 	return e
