@@ -39,19 +39,25 @@ func (c *Crawler) endSummary(start time.Time, err error) error {
 	return writeSummary(c.layout.Summary(), s)
 }
 
-// outcomeWords says an outcome in a sentence.
-var outcomeWords = map[Outcome]string{
-	OutcomeFinished:    "crawl finished",
-	OutcomeMaxPages:    "crawl stopped at --max-pages",
-	OutcomeInterrupted: "crawl interrupted",
-	OutcomeUnreachable: "crawl ended: no seed could be fetched",
-	OutcomeFailed:      "crawl failed",
+// words says the outcome in a sentence.
+func (o Outcome) words() string {
+	switch o {
+	case OutcomeFinished:
+		return "crawl finished"
+	case OutcomeMaxPages:
+		return "crawl stopped at --max-pages"
+	case OutcomeInterrupted:
+		return "crawl interrupted"
+	case OutcomeUnreachable:
+		return "crawl ended: no seed could be fetched"
+	}
+	return "crawl failed"
 }
 
 // WriteText writes the summary as the lines a crawl ends with on stderr.
 func (s Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "arkisto: %s after %s: job %s, collection %s\n", outcomeWords[s.Outcome],
+	fmt.Fprintf(&b, "arkisto: %s after %s: job %s, collection %s\n", s.Outcome.words(),
 		(time.Duration(s.Seconds * float64(time.Second))).Round(time.Millisecond), s.Job, s.Collection)
 	fmt.Fprintf(&b, "  fetched:      %d URLs%s, %d stored as revisits\n", s.Fetched, countList(s.ByStatusClass), s.Revisits)
 	failed, chosen := splitFailures(s.Failures)
