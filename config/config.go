@@ -37,11 +37,12 @@ type Config struct {
 	Job       string   `yaml:"job" crawl:"defines"`
 	Output    string   `yaml:"output"` // where the crawl is, however it is spelled
 
-	Scope    ScopeMode `yaml:"scope" crawl:"defines"`
-	Include  []string  `yaml:"include" crawl:"defines"`
-	Exclude  []string  `yaml:"exclude" crawl:"defines"`
-	MaxDepth int       `yaml:"max_depth" crawl:"defines"`
-	MaxPages int       `yaml:"max_pages"`
+	Scope    ScopeMode  `yaml:"scope" crawl:"defines"`
+	Include  []string   `yaml:"include" crawl:"defines"`
+	Exclude  []string   `yaml:"exclude" crawl:"defines"`
+	MaxDepth int        `yaml:"max_depth" crawl:"defines"`
+	Embeds   EmbedsMode `yaml:"embeds" crawl:"defines"`
+	MaxPages int        `yaml:"max_pages"`
 
 	Delay           time.Duration `yaml:"delay"`
 	HostConcurrency int           `yaml:"host_concurrency"`
@@ -81,8 +82,9 @@ type Config struct {
 	GuessSitemap   bool     `yaml:"guess_sitemap"`
 	Since          string   `yaml:"since" crawl:"defines"`
 
-	MetricsAddr string `yaml:"metrics_addr"`
-	Pushgateway string `yaml:"pushgateway"`
+	MetricsAddr   string `yaml:"metrics_addr"`
+	MetricsPublic bool   `yaml:"metrics_public"` // a non-loopback metrics_addr is meant
+	Pushgateway   string `yaml:"pushgateway"`
 }
 
 // Default returns a Config with every default filled in.
@@ -90,6 +92,7 @@ func Default() Config {
 	return Config{
 		Scope:           ScopeDomain,
 		MaxDepth:        20,
+		Embeds:          EmbedsAny,
 		Delay:           time.Second,
 		HostConcurrency: 1,
 		Workers:         16,
@@ -150,8 +153,7 @@ func (c *Config) Finish() error {
 		}
 	}
 	if c.Job == "" {
-		u, _ := url.Parse(c.StartURLs()[0])
-		c.Job = u.Hostname()
+		c.Job = defaultJob(c.Output, c.StartURLs()[0])
 	}
 	if c.Output == "" {
 		c.Output = filepath.Join("collections", c.Job)
@@ -190,7 +192,7 @@ func (c *Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		err  error
-	}{{"scope", oneOf(c.Scope, ScopeModes)}, {"robots", oneOf(c.Robots, RobotsPolicies)}, {"dedup", oneOf(c.Dedup, DedupModes)}} {
+	}{{"scope", oneOf(c.Scope, ScopeModes)}, {"embeds", oneOf(c.Embeds, EmbedsModes)}, {"robots", oneOf(c.Robots, RobotsPolicies)}, {"dedup", oneOf(c.Dedup, DedupModes)}} {
 		if f.err != nil {
 			return fieldError(f.name, f.err.Error())
 		}
@@ -245,6 +247,9 @@ func (c *Config) Validate() error {
 			return fieldError("metrics_addr", err.Error())
 		}
 	}
+	if err := c.Listener().Check("metrics_addr"); err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		name string
 		urls []string
@@ -261,6 +266,12 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Listener is the crawl's metrics listener as configured, for the
+// exposure rule every metrics listener follows.
+func (c *Config) Listener() Listener {
+	return Listener{Addr: c.MetricsAddr, Public: c.MetricsPublic}
 }
 
 // FieldError is a config problem tied to one field (YAML key or flag name).
@@ -280,6 +291,9 @@ func checkSeed(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return fmt.Errorf("bad URL %q: %w", s, err)
+	}
+	if u.Scheme == "" {
+		return fmt.Errorf("URL %q has no scheme: write it as http://... or https://...", s)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("URL %q: scheme must be http or https", s)

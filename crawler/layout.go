@@ -25,6 +25,12 @@ func (l Layout) Index() string { return filepath.Join(l.Dir, "indexes", "index.c
 // CrawlLog is the Heritrix-style log of every fetch.
 func (l Layout) CrawlLog() string { return filepath.Join(l.Dir, "logs", "crawl.log") }
 
+// Summary is the end-of-crawl summary of the last run, JSON.
+func (l Layout) Summary() string { return filepath.Join(l.Dir, "logs", "summary.json") }
+
+// Report is where arkisto report writes the collection's HTML report.
+func (l Layout) Report() string { return filepath.Join(l.Dir, "logs", "report.html") }
+
 // State is the folder of what a resumed or later crawl reads: the
 // frontier, the deduplication index, the serve daemon's run history.
 func (l Layout) State() string { return filepath.Join(l.Dir, "state") }
