@@ -135,5 +135,8 @@ func runCrawl(cmd *cobra.Command, cfg config.Config, verbose bool, abort <-chan 
 		return err
 	}
 	logger.Info("crawl finished", "output", cfg.Output)
+	if cfg.WACZ {
+		return packageCrawl(ctx, cmd, cfg)
+	}
 	return nil
 }

@@ -75,6 +75,9 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) Ru
 	}
 	log.Info("run ended", "outcome", r.Outcome, "err", err, "duration", r.End.Sub(r.Start).Round(time.Millisecond),
 		"urls", r.Counts.URLsSeen, "warc_files", len(r.Counts.WARCFiles))
+	if cfg.WACZ && (r.Outcome == OutcomeSuccess || r.Outcome == OutcomeTimedOut) {
+		packageRun(ctx, cfg, log)
+	}
 	return r
 }
 
