@@ -27,7 +27,7 @@ left out. The package streams: it holds no file in memory, whatever the collecti
 
 Exit status: 0 when the package was written, 1 when it could not be, 2 for a bad flag or a
 folder without WARC files.`,
-		Args: cobra.ExactArgs(1),
+		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			collection := crawler.Layout{Dir: args[0]}
 			if out == "" {
@@ -84,4 +84,14 @@ func packageCrawl(ctx context.Context, cmd *cobra.Command, cfg config.Config) er
 	}
 	printWACZ(cmd.OutOrStdout(), cmd.ErrOrStderr(), res)
 	return nil
+}
+
+// usageArgs makes a wrong number of arguments exit as a usage error.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
 }
