@@ -22,6 +22,9 @@ echo "== making a collection of $SIZE bytes of bodies in $work/coll"
 "$work/makecoll" -dir "$work/coll" -size "$SIZE"
 du -sb "$work/coll/archive"
 echo "== arkisto wacz"
-/usr/bin/time -v "$work/arkisto" wacz "$work/coll" -o "$work/coll.wacz" 2>"$work/time.log"
+/usr/bin/time -v "$work/arkisto" wacz "$work/coll" -o "$work/coll.wacz" 2>"$work/time.log" || {
+	cat "$work/time.log"
+	exit 1
+}
 grep -E "Maximum resident set size|Elapsed \(wall clock\)|User time|System time" "$work/time.log"
 ls -l "$work/coll.wacz"

@@ -127,7 +127,7 @@ func TestWriteMakesAWACZ(t *testing.T) {
 			t.Fatalf("pages.jsonl:\n%s", data["pages/pages.jsonl"])
 		}
 		p0 := Page{URL: "http://site.example/page-0", TS: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-		want := `{"id":"` + pageID(p0) + `","url":"http://site.example/page-0","ts":"2026-03-01T12:00:00Z","title":"Page 0"}`
+		want := `{"id":"` + PageID(p0) + `","url":"http://site.example/page-0","ts":"2026-03-01T12:00:00Z","title":"Page 0"}`
 		if lines[1] != want {
 			t.Errorf("page line\n%s\nwant\n%s", lines[1], want)
 		}

@@ -25,9 +25,9 @@ type Page struct {
 	Title string    `json:"title,omitempty"`
 }
 
-// pageID is a page's stable identifier: the same capture gets the same id
-// in every package made of it.
-func pageID(p Page) string {
+// PageID is a page's stable identifier: the same capture gets the same
+// id in every package made of it, and in `arkisto qa`'s reports.
+func PageID(p Page) string {
 	sum := sha256.Sum256([]byte(p.TS.UTC().Format(time.RFC3339Nano) + " " + p.URL))
 	return hex.EncodeToString(sum[:8])
 }
@@ -86,9 +86,9 @@ func marshalPage(p Page) ([]byte, error) {
 const pagesHeader = `{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}` + "\n"
 
 // copyPages writes the package's page list: the header, then every page
-// of the crawl's list at path that reads whole, each with its id. It
-// returns how many pages it wrote and how many lines it skipped. A
-// missing list gives a header alone.
+// of the crawl's list at path that reads whole and has its time, each with
+// its id. It returns how many pages it wrote and how many lines it
+// skipped. A missing list gives a header alone.
 func copyPages(path string, out io.Writer) (pages, skipped int, err error) {
 	if _, err := io.WriteString(out, pagesHeader); err != nil {
 		return 0, 0, fmt.Errorf("write pages header: %w", err)
@@ -96,39 +96,59 @@ func copyPages(path string, out io.Writer) (pages, skipped int, err error) {
 	if path == "" {
 		return 0, 0, nil
 	}
-	f, err := os.Open(path)
+	untimed := 0
+	skipped, err = ReadPages(path, func(p Page) error {
+		if p.TS.IsZero() {
+			untimed++ // a package's pages need their capture's time
+			return nil
+		}
+		b, err := marshalPage(p)
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(b); err != nil {
+			return fmt.Errorf("write pages: %w", err)
+		}
+		pages++
+		return nil
+	})
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, 0, nil
 	}
+	return pages, skipped + untimed, err
+}
+
+// ReadPages reads a page list (a crawl's, PageList's, or a package's
+// pages/pages.jsonl) and hands each page with a URL to fn, its ID filled
+// in when it has a time. Lines that are not pages (a header, a line cut
+// by a crash, a line longer than any page) are counted in skipped. An
+// error of fn ends the reading and is returned.
+func ReadPages(path string, fn func(Page) error) (skipped int, err error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("open page list: %w", err)
+		return 0, fmt.Errorf("open page list: %w", err)
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 64<<10)
 	for {
 		line, tooLong, err := readLine(r)
 		if errors.Is(err, io.EOF) {
-			return pages, skipped, nil
+			return skipped, nil
 		}
 		if err != nil {
-			return pages, skipped, fmt.Errorf("read page list %q: %w", path, err)
+			return skipped, fmt.Errorf("read page list %q: %w", path, err)
 		}
 		var p Page
-		if tooLong || json.Unmarshal(line, &p) != nil || p.URL == "" || p.TS.IsZero() {
-			skipped++ // a line cut by a crash, or not ours
+		if tooLong || json.Unmarshal(line, &p) != nil || p.URL == "" {
+			skipped++
 			continue
 		}
-		if p.ID == "" {
-			p.ID = pageID(p)
+		if p.ID == "" && !p.TS.IsZero() {
+			p.ID = PageID(p)
 		}
-		b, err := marshalPage(p)
-		if err != nil {
-			return pages, skipped, err
+		if err := fn(p); err != nil {
+			return skipped, err
 		}
-		if _, err := out.Write(b); err != nil {
-			return pages, skipped, fmt.Errorf("write pages: %w", err)
-		}
-		pages++
 	}
 }
 
