@@ -66,6 +66,10 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) Ru
 		r.Counts.URLsSeen, r.Counts.URLsLeft = s.Seen, s.Queued
 	}
 	r.Counts.WARCFiles, r.Counts.WARCBytes = newFiles(cfg.Output, before)
+	if cfg.WACZ && (r.Outcome == OutcomeSuccess || r.Outcome == OutcomeTimedOut) {
+		// Before the end is recorded: a run recorded done has its package.
+		packageRun(ctx, cfg, log)
+	}
 	if err := j.history.save(r); err != nil {
 		log.Error("record run end", "err", err)
 	}
@@ -75,9 +79,6 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) Ru
 	}
 	log.Info("run ended", "outcome", r.Outcome, "err", err, "duration", r.End.Sub(r.Start).Round(time.Millisecond),
 		"urls", r.Counts.URLsSeen, "warc_files", len(r.Counts.WARCFiles))
-	if cfg.WACZ && (r.Outcome == OutcomeSuccess || r.Outcome == OutcomeTimedOut) {
-		packageRun(ctx, cfg, log)
-	}
 	return r
 }
 

@@ -8,7 +8,7 @@
 //
 //	archive/NAME.warc.gz         the WARC files, stored (not recompressed), so readers can seek
 //	indexes/index.cdx.gz         the CDXJ index, in gzip members of BlockLines lines each
-//	indexes/index.idx            one line per member, when there are several (a "zipnum" index)
+//	indexes/index.idx            one line per member, with its first key (a "zipnum" index)
 //	pages/pages.jsonl            a header line, then one line per captured page: id, url, ts, title
 //	datapackage.json             every file above with its path, size and sha256
 //	datapackage-digest.json      the sha256 of datapackage.json

@@ -46,7 +46,7 @@ type Result struct {
 	Bytes        int64
 	WARCFiles    int
 	IndexLines   int
-	IndexBlocks  int // gzip members of index.cdx.gz; index.idx exists when more than one
+	IndexBlocks  int // gzip members of index.cdx.gz, one line each in index.idx
 	Pages        int
 	SkippedPages int // page list lines that did not read whole (a crash cuts the last one)
 	// Skipped lists records the index left out (damaged, as warc.IndexFiles
@@ -180,8 +180,8 @@ func (p *packer) addFile(path string) error {
 }
 
 // addIndex indexes the WARC files into index.cdx.gz (stored: its gzip
-// members are what a reader seeks to), and writes index.idx when it has
-// more than one member.
+// members are what a reader seeks to) and index.idx, which says where
+// each member starts.
 func (p *packer) addIndex(ctx context.Context, res *Result) error {
 	blocks := newBlockIndex(nil, p.opts.TempDir)
 	defer blocks.close()
@@ -200,9 +200,9 @@ func (p *packer) addIndex(ctx context.Context, res *Result) error {
 		return err
 	}
 	res.IndexLines, res.IndexBlocks = blocks.total, blocks.blocks
-	if blocks.blocks <= 1 {
-		return nil // one member: a reader loads it whole
-	}
+	// Always, however small the index, as py-wacz does: ReplayWeb.page
+	// (wabac.js 2.x) finds an index through index.idx, or in a plain .cdx
+	// or .cdxj, and does not read a lone index.cdx.gz.
 	return p.add("indexes/index.idx", zip.Deflate, blocks.writeIdx)
 }
 
