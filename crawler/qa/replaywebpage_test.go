@@ -51,6 +51,17 @@ const findReplay = `(() => {
 		text: page.body ? page.body.innerText : ""};
 })()`
 
+// registerWorker registers the service worker as the embed does (the same
+// script URL and scope) and resolves once it is active.
+const registerWorker = `(async () => {
+	const reg = await navigator.serviceWorker.register("./replay/sw.js?serveIndex=1", {scope: "./replay/"});
+	const sw = reg.installing || reg.waiting || reg.active;
+	if (sw.state !== "activated") {
+		await new Promise((resolve) => sw.addEventListener("statechange", () => sw.state === "activated" && resolve()));
+	}
+	return true;
+})()`
+
 func TestReplayWebPage(t *testing.T) {
 	env := func(name string) string {
 		v := os.Getenv(name)
@@ -59,7 +70,14 @@ func TestReplayWebPage(t *testing.T) {
 		}
 		return v
 	}
-	rwp, pkg, pageURL := env("ARKISTO_REPLAYWEBPAGE"), env("ARKISTO_WACZ"), env("ARKISTO_WACZ_PAGE")
+	abs := func(name string) string {
+		p, err := filepath.Abs(env(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rwp, pkg, pageURL := abs("ARKISTO_REPLAYWEBPAGE"), abs("ARKISTO_WACZ"), env("ARKISTO_WACZ_PAGE")
 	chromium, err := FindChromium(os.Getenv("ARKISTO_CHROMIUM"))
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +102,9 @@ func TestReplayWebPage(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "index.html"), []byte(index), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(root, "blank.html"), []byte("<!doctype html><title>blank</title>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// http.FileServer answers Range requests, which ReplayWeb.page reads a
 	// package with; a service worker needs a secure context, as loopback is.
 	srv := httptest.NewServer(http.FileServer(http.Dir(root)))
@@ -96,7 +117,18 @@ func TestReplayWebPage(t *testing.T) {
 	defer b.Close()
 	tab, closeTab := chromedp.NewContext(b.ctx)
 	defer closeTab()
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.URL+"/index.html")); err != nil {
+	// The embed registers ReplayWeb.page's service worker and loads its
+	// frame once the registration is made, not once the worker runs; when
+	// the worker is slow to start (1.2 MB of script on a busy machine) the
+	// frame gives up after three quick reloads. So the worker is registered
+	// here first, and the embed is opened once it is active.
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.URL+"/blank.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](registerWorker, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("register ReplayWeb.page's service worker: %v", err)
+	}
+	if err := chromedp.Do(tab, chromedp.Navigate(srv.URL+"/index.html")); err != nil {
 		t.Fatal(err)
 	}
 	type shown struct {
