@@ -232,9 +232,9 @@ if [[ ! -f $NPM_DIR/package/sw.js ]] || ! grep -q "\"version\": \"$REPLAYWEB_VER
 fi
 log "ReplayWeb.page opens the package in headless Chromium"
 ARKISTO_REPLAYWEBPAGE="$NPM_DIR/package" ARKISTO_WACZ="$PKG" ARKISTO_WACZ_PAGE="$SITE/" \
-	ARKISTO_CHROMIUM="$CHROMIUM" go test -count=1 -tags replaywebpage -run TestReplayWebPage ./crawler/qa/ \
+	ARKISTO_CHROMIUM="$CHROMIUM" go test -v -count=1 -tags replaywebpage -run TestReplayWebPage ./crawler/qa/ \
 	>"$WORK/logs/replaywebpage.log" 2>&1 || died replaywebpage "ReplayWeb.page did not render the package"
-tail -n 3 "$WORK/logs/replaywebpage.log"
+grep "replaywebpage_test.go" "$WORK/logs/replaywebpage.log" || true
 
 stop site
 stop slow

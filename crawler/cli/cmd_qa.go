@@ -33,6 +33,9 @@ Exit status: 0 when every page checked is complete, 1 when some page is incomple
 (or the check could not run), 2 for a bad flag.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if replay == "" {
+				return usageError{errors.New("--replay is required: pywb's URL of the collection, such as http://localhost:8080/COLL/")}
+			}
 			r, err := qa.ParseReplay(replay)
 			if err != nil {
 				return usageError{err}
@@ -63,6 +66,5 @@ Exit status: 0 when every page checked is complete, 1 when some page is incomple
 	f.DurationVar(&opts.Timeout, "page-timeout", time.Minute, "limit for loading one page")
 	f.DurationVar(&opts.Settle, "settle", time.Second, "a page counts as loaded once its network was quiet this long after its load event")
 	f.BoolVarP(&verbose, "verbose", "v", false, "debug logging")
-	_ = cmd.MarkFlagRequired("replay")
 	return cmd
 }

@@ -208,7 +208,7 @@ func (b *Browser) Load(ctx context.Context, url string, opts LoadOptions) (Load,
 type recorder struct {
 	mu       sync.Mutex
 	requests map[network.RequestID]int // index into load.Requests of a request not ended yet
-	changed  chan struct{} // signalled on every request start and end
+	changed  chan struct{}             // signalled on every request start and end
 	load     Load
 }
 
