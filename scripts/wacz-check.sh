@@ -34,73 +34,14 @@ CRAWL_TIMEOUT=180 # seconds a crawl may take
 DISALLOWED=/media/img/3- # robots.txt keeps article 3's lead image out of the crawl
 HELPER=scripts/pywb/wacz_check.py
 
-log() { echo "== wacz-check [$((SECONDS - ${START:-$SECONDS}))s]: $*"; }
-fail() { echo "wacz-check: FAIL: $*" >&2; exit 1; }
+CHECK=wacz-check
+# shellcheck source=scripts/check-lib.sh
+source scripts/check-lib.sh
 
 command -v python3 >/dev/null || fail "python3 is needed"
 command -v curl >/dev/null || fail "curl is needed"
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 [[ -n $CHROMIUM ]] || fail "chromium is needed (Debian: apt-get install chromium; .ci/run installs it)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/wacz-check.XXXXXX")
-mkdir -p "$WORK/logs"
-declare -A PID
-START=$SECONDS
-
-stop() {
-	local name=$1 pid=${PID[$1]} i
-	kill "$pid" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	unset "PID[$name]"
-}
-cleanup() {
-	local rc=$? name
-	for name in "${!PID[@]}"; do
-		stop "$name"
-	done
-	if ((rc == 0)); then
-		rm -rf "$WORK"
-	else
-		echo "wacz-check: scratch files kept in $WORK" >&2
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-died() {
-	echo "---- $WORK/logs/$1.log (last 60 lines)" >&2
-	tail -n 60 "$WORK/logs/$1.log" >&2 || true
-	fail "$1: $2"
-}
-start() {
-	local name=$1 dir=$2
-	shift 2
-	(cd "$dir" && exec "$@") >"$WORK/logs/$name.log" 2>&1 &
-	PID[$name]=$!
-}
-wait_http() {
-	local name=$1 url=$2 i
-	for ((i = 0; i < WAIT * 5; i++)); do
-		curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null && return 0
-		kill -0 "${PID[$name]}" 2>/dev/null || died "$name" "exited before answering $url"
-		sleep 0.2
-	done
-	died "$name" "did not answer $url within ${WAIT}s"
-}
-free_ports() {
-	python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
-}
 
 # --- 1. pywb, warcio and py-wacz ----------------------------------------------
 venv_ok() {
