@@ -2,11 +2,9 @@ package config
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,8 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/goccy/go-yaml"
 )
 
 // Version is arkisto's release; it goes into the user agent and warcinfo.
@@ -42,11 +38,12 @@ type Config struct {
 	Output    string   `yaml:"output"` // where the crawl is, however it is spelled
 	WACZ      bool     `yaml:"wacz"`   // package the collection as a WACZ file when a run ends
 
-	Scope    ScopeMode `yaml:"scope" crawl:"defines"`
-	Include  []string  `yaml:"include" crawl:"defines"`
-	Exclude  []string  `yaml:"exclude" crawl:"defines"`
-	MaxDepth int       `yaml:"max_depth" crawl:"defines"`
-	MaxPages int       `yaml:"max_pages"`
+	Scope    ScopeMode  `yaml:"scope" crawl:"defines"`
+	Include  []string   `yaml:"include" crawl:"defines"`
+	Exclude  []string   `yaml:"exclude" crawl:"defines"`
+	MaxDepth int        `yaml:"max_depth" crawl:"defines"`
+	Embeds   EmbedsMode `yaml:"embeds" crawl:"defines"`
+	MaxPages int        `yaml:"max_pages"`
 
 	Delay           time.Duration `yaml:"delay"`
 	HostConcurrency int           `yaml:"host_concurrency"`
@@ -86,8 +83,9 @@ type Config struct {
 	GuessSitemap   bool     `yaml:"guess_sitemap"`
 	Since          string   `yaml:"since" crawl:"defines"`
 
-	MetricsAddr string `yaml:"metrics_addr"`
-	Pushgateway string `yaml:"pushgateway"`
+	MetricsAddr   string `yaml:"metrics_addr"`
+	MetricsPublic bool   `yaml:"metrics_public"` // a non-loopback metrics_addr is meant
+	Pushgateway   string `yaml:"pushgateway"`
 }
 
 // Default returns a Config with every default filled in.
@@ -95,6 +93,7 @@ func Default() Config {
 	return Config{
 		Scope:           ScopeDomain,
 		MaxDepth:        20,
+		Embeds:          EmbedsAny,
 		Delay:           time.Second,
 		HostConcurrency: 1,
 		Workers:         16,
@@ -121,24 +120,17 @@ func Default() Config {
 	}
 }
 
-// LoadFile reads a YAML config on top of the defaults. Unknown keys are errors.
+// LoadFile reads a YAML config on top of the defaults. Unknown keys,
+// anchors and aliases, and files over MaxFileSize are errors.
 func LoadFile(path string) (Config, error) {
 	cfg := Default()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("read config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
-	err = dec.Decode(&cfg)
+	err := decodeFile(path, "config", &cfg)
 	if errors.Is(err, io.EOF) {
 		// An empty or comments-only file: the decoder zeroes its target
 		// before it reports io.EOF, so start from the defaults again.
 		return Default(), nil
 	}
-	if err != nil {
-		return cfg, fmt.Errorf("config %s: %s", path, yaml.FormatError(err, false, true))
-	}
-	return cfg, nil
+	return cfg, err
 }
 
 // Finish reads the seeds file, fills the defaults that depend on the seeds
@@ -154,9 +146,15 @@ func (c *Config) Finish() error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	// A job name given names the output folder below: it must be one
+	// plain path segment. The name taken from a seed's host is one.
+	if c.Job != "" {
+		if err := CheckName(c.Job); err != nil {
+			return fieldError("job", err.Error())
+		}
+	}
 	if c.Job == "" {
-		u, _ := url.Parse(c.StartURLs()[0])
-		c.Job = u.Hostname()
+		c.Job = defaultJob(c.Output, c.StartURLs()[0])
 	}
 	if c.Output == "" {
 		c.Output = filepath.Join("collections", c.Job)
@@ -195,7 +193,7 @@ func (c *Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		err  error
-	}{{"scope", oneOf(c.Scope, ScopeModes)}, {"robots", oneOf(c.Robots, RobotsPolicies)}, {"dedup", oneOf(c.Dedup, DedupModes)}} {
+	}{{"scope", oneOf(c.Scope, ScopeModes)}, {"embeds", oneOf(c.Embeds, EmbedsModes)}, {"robots", oneOf(c.Robots, RobotsPolicies)}, {"dedup", oneOf(c.Dedup, DedupModes)}} {
 		if f.err != nil {
 			return fieldError(f.name, f.err.Error())
 		}
@@ -210,32 +208,25 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if err := c.checkCounts(); err != nil {
+		return err
+	}
 	checks := []struct {
 		name string
 		bad  bool
 		why  string
 	}{
-		{"max_depth", c.MaxDepth < 0, "must be 0 or more"},
 		{"max_pages", c.MaxPages < 0, "must be 0 (no limit) or more"},
 		{"delay", c.Delay < 0, "must not be negative"},
-		{"host_concurrency", c.HostConcurrency < 1, "must be at least 1"},
-		{"workers", c.Workers < 1, "must be at least 1"},
 		{"timeout", c.Timeout <= 0, "must be positive"},
 		{"max_body_size", c.MaxBodySize <= 0, "must be positive"},
 		{"grace_period", c.GracePeriod < 0, "must not be negative"},
-		{"delay_factor", c.DelayFactor < 0, "must be 0 (off) or more"},
 		{"max_delay", c.MaxDelay < 0, "must not be negative"},
-		{"retries", c.Retries < 0, "must be 0 or more"},
 		{"retry_delay", c.RetryDelay <= 0, "must be positive"},
 		{"max_retry_after", c.MaxRetryAfter < 0, "must not be negative"},
-		{"max_redirects", c.MaxRedirects < 0, "must be 0 or more"},
 		{"max_pages_per_host", c.MaxPagesPerHost < 0, "must be 0 (no limit) or more"},
 		{"dedup_min_size", c.DedupMinSize < 0, "must be 0 or more"},
-		{"max_url_length", c.MaxURLLength < 0, "must be 0 (default) or more"},
-		{"max_path_depth", c.MaxPathDepth < 0, "must be 0 (default) or more"},
-		{"max_query_params", c.MaxQueryParams < 0, "must be 0 (default) or more"},
 		{"warc_max_size", c.WARCMaxSize <= 0, "must be positive"},
-		{"warc_prefix", strings.ContainsAny(c.WARCPrefix, `/\`) || c.WARCPrefix == "", "must be a non-empty file name part without slashes"},
 		{"warc_version", c.WARCVersion != "1.0" && c.WARCVersion != "1.1", `must be "1.1" or "1.0", quoted in YAML where 1.0 unquoted is the number 1`},
 		// These end up in HTTP headers or WARC header fields, where a line
 		// break would smuggle in a header of its own.
@@ -249,10 +240,16 @@ func (c *Config) Validate() error {
 			return fieldError(ck.name, ck.why)
 		}
 	}
+	if err := CheckName(c.WARCPrefix); err != nil {
+		return fieldError("warc_prefix", err.Error())
+	}
 	if c.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+		if err := checkListenAddr(c.MetricsAddr); err != nil {
 			return fieldError("metrics_addr", err.Error())
 		}
+	}
+	if err := c.Listener().Check("metrics_addr"); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name string
@@ -270,6 +267,12 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Listener is the crawl's metrics listener as configured, for the
+// exposure rule every metrics listener follows.
+func (c *Config) Listener() Listener {
+	return Listener{Addr: c.MetricsAddr, Public: c.MetricsPublic}
 }
 
 // FieldError is a config problem tied to one field (YAML key or flag name).
@@ -290,10 +293,13 @@ func checkSeed(s string) error {
 	if err != nil {
 		return fmt.Errorf("bad URL %q: %w", s, err)
 	}
+	if u.Scheme == "" {
+		return fmt.Errorf("URL %q has no scheme: write it as http://... or https://...", s)
+	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("URL %q: scheme must be http or https", s)
 	}
-	if u.Hostname() == "" {
+	if strings.Trim(u.Hostname(), ".") == "" { // "http://../" would name the folder collections/..
 		return fmt.Errorf("URL %q has no host", s)
 	}
 	return nil

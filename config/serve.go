@@ -1,17 +1,13 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"path/filepath"
-	"regexp"
+	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/robfig/cron/v3"
 )
 
@@ -26,6 +22,9 @@ type ServeConfig struct {
 	MaxConcurrentRuns int    `yaml:"max_concurrent_runs"`
 	MetricsAddr       string `yaml:"metrics_addr"` // /metrics, /healthz and /api on one listener
 	APIToken          string `yaml:"api_token"`    // bearer token; else $ARKISTO_API_TOKEN
+	// MetricsPublic acknowledges a listener reachable from other machines
+	// without api_token: /metrics is then public, /api answers loopback only.
+	MetricsPublic bool `yaml:"metrics_public"`
 }
 
 // Job is one scheduled crawl: when to run it, where its collection is, and
@@ -65,16 +64,12 @@ func DefaultServe() ServeConfig {
 	return ServeConfig{MaxConcurrentRuns: 2, MetricsAddr: DefaultMetricsAddr}
 }
 
-// LoadServeFile reads a serve config. Unknown keys are errors, in jobs too.
+// LoadServeFile reads a serve config. Unknown keys are errors, in jobs
+// too, as are anchors and aliases and files over MaxFileSize.
 func LoadServeFile(path string) (ServeConfig, error) {
 	cfg := DefaultServe()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("read serve config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return cfg, fmt.Errorf("serve config %s: %s", path, yaml.FormatError(err, false, true))
+	if err := decodeFile(path, "serve config", &cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, err
 	}
 	return cfg, nil
 }
@@ -83,8 +78,12 @@ func LoadServeFile(path string) (ServeConfig, error) {
 // none, fills each job's derived fields (job name, output, user agent, seeds
 // file) and validates everything. getenv is os.Getenv outside tests.
 func (s *ServeConfig) Finish(getenv func(string) string) error {
+	tokenFrom := "api_token"
 	if s.APIToken == "" {
-		s.APIToken = getenv(EnvAPIToken)
+		s.APIToken, tokenFrom = getenv(EnvAPIToken), "$"+EnvAPIToken
+	}
+	if err := checkToken(s.APIToken); err != nil {
+		return fieldError(tokenFrom, err.Error())
 	}
 	if err := s.validateDaemon(); err != nil {
 		return err
@@ -112,31 +111,20 @@ func (s *ServeConfig) Finish(getenv func(string) string) error {
 }
 
 func (s *ServeConfig) validateDaemon() error {
-	if s.MaxConcurrentRuns < 1 {
-		return fieldError("max_concurrent_runs", "must be at least 1")
+	if bad, why := bounded(s.MaxConcurrentRuns, 1, MaxConcurrentRunsCap); bad {
+		return fieldError("max_concurrent_runs", why)
 	}
-	host, _, err := net.SplitHostPort(s.MetricsAddr)
-	if err != nil {
+	if err := checkListenAddr(s.MetricsAddr); err != nil {
 		return fieldError("metrics_addr", err.Error())
 	}
-	if !IsLoopbackHost(host) && s.APIToken == "" {
-		return fieldError("metrics_addr", fmt.Sprintf("%s is reachable from other machines: set api_token or %s, which every API call must then present", s.MetricsAddr, EnvAPIToken))
-	}
-	return nil
+	return s.Listener().Check("metrics_addr")
 }
 
-// IsLoopbackHost says whether host (an IP or a name) reaches only this
-// machine. An empty host means every interface.
-func IsLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// Listener is the daemon's listener as configured, for the exposure rule
+// every metrics listener follows.
+func (s *ServeConfig) Listener() Listener {
+	return Listener{Addr: s.MetricsAddr, Token: s.APIToken != "", Public: s.MetricsPublic}
 }
-
-// jobName keeps names usable as URL path segments and metric labels.
-var jobName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // ParseSchedule reads a job's schedule: five cron fields, or a descriptor
 // (@hourly, @daily, @weekly, @monthly, @yearly, @every DURATION).
@@ -149,8 +137,8 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 }
 
 func (j *Job) finish() error {
-	if !jobName.MatchString(j.Name) {
-		return fieldError("name", "must be letters, digits, '.', '_' or '-', starting with a letter or digit")
+	if err := CheckName(j.Name); err != nil {
+		return fieldError("name", err.Error())
 	}
 	if _, err := ParseSchedule(j.Schedule); err != nil {
 		return &FieldError{Field: "schedule", Reason: err.Error(), Err: err}
@@ -168,6 +156,7 @@ func (j *Job) finish() error {
 		{"since", j.Since, "each run takes the start of the job's last successful run"},
 		{"metrics_addr", j.MetricsAddr, "the daemon has one listener, set at the top level"},
 		{"pushgateway", j.Pushgateway, "the daemon is scraped, not pushed"},
+		{"metrics_public", map[bool]string{true: "true"}[j.MetricsPublic], "the daemon has one listener, set at the top level"},
 	} {
 		if f.value != "" {
 			return fieldError(f.name, "not settable per job: "+f.why)
@@ -178,4 +167,24 @@ func (j *Job) finish() error {
 	}
 	j.Job, j.Output = j.Name, j.Collection
 	return j.Config.Finish()
+}
+
+// checkToken refuses an API token that no request could present: blank,
+// or holding spaces or control characters (a line end read along with the
+// token from a file), which an Authorization header cannot carry as one
+// credential. "" means no token.
+func checkToken(token string) error {
+	if token == "" {
+		return nil
+	}
+	if strings.TrimSpace(token) == "" {
+		return errors.New("is blank: no request could present it")
+	}
+	for i, r := range token {
+		if r <= ' ' || r > '~' {
+			// The character's place, not the character: it is part of a secret.
+			return fmt.Errorf("must be printable ASCII without spaces (RFC 6750), but byte %d is not", i)
+		}
+	}
+	return nil
 }

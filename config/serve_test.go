@@ -46,6 +46,8 @@ func TestServeExampleLoads(t *testing.T) {
 
 func TestServeValidationNamesJobAndField(t *testing.T) {
 	const seeds = "\n    seeds: [\"http://example.org/\"]"
+	const job = "jobs:\n  - name: a\n    schedule: \"@hourly\"" + seeds
+	long := strings.Repeat("a", MaxNameLength+1)
 	tests := []struct {
 		name, yaml, field string
 		env               string
@@ -66,7 +68,22 @@ func TestServeValidationNamesJobAndField(t *testing.T) {
 		{"public without token", "metrics_addr: 0.0.0.0:9791\njobs:\n  - name: a\n    schedule: \"@hourly\"" + seeds, "metrics_addr", ""},
 		{"all interfaces without token", "metrics_addr: :9791\njobs:\n  - name: a\n    schedule: \"@hourly\"" + seeds, "metrics_addr", ""},
 		{"public with env token", "metrics_addr: 0.0.0.0:9791\njobs:\n  - name: a\n    schedule: \"@every 2s\"" + seeds, "", "s3cret"},
+		{"public acknowledged without token", "metrics_addr: 0.0.0.0:9791\nmetrics_public: true\njobs:\n  - name: a\n    schedule: \"@hourly\"" + seeds, "", ""},
+		{"metrics_public per job", "jobs:\n  - name: a\n    schedule: \"@hourly\"\n    metrics_public: true" + seeds, "jobs[0] (a): metrics_public", ""},
 		{"ipv6 loopback", "metrics_addr: \"[::1]:9791\"\njobs:\n  - name: a\n    schedule: \"0 */6 * * 1-5\"" + seeds, "", ""},
+		{"blank token", "api_token: \"   \"\n" + job, "api_token", ""},
+		{"token with a line end", "api_token: \"s3cret\\n\"\n" + job, "api_token", ""},
+		{"token with a space inside", "api_token: \"s3 cret\"\n" + job, "api_token", ""},
+		{"blank token from the environment", "metrics_addr: 0.0.0.0:9791\n" + job, "$" + EnvAPIToken, " \t "},
+		{"environment token with a line end", "metrics_addr: 0.0.0.0:9791\n" + job, "$" + EnvAPIToken, "s3cret\n"},
+		{"token of every b64token character", "metrics_addr: 0.0.0.0:9791\n" + job, "", "s3cret-._~+/="},
+		{"metrics port 0", "metrics_addr: 127.0.0.1:0\n" + job, "metrics_addr", ""},
+		{"metrics port 99999", "metrics_addr: 127.0.0.1:99999\n" + job, "metrics_addr", ""},
+		{"runs at the cap", "max_concurrent_runs: 64\n" + job, "", ""},
+		{"runs over the cap", "max_concurrent_runs: 65\n" + job, "max_concurrent_runs", ""},
+		{"job name too long", strings.Replace(job, "name: a", "name: "+long, 1), "jobs[0] (" + long + "): name", ""},
+		{"job name ..", strings.Replace(job, "name: a", "name: ..", 1), "jobs[0] (..): name", ""},
+		{"job workers over the cap", job + "\n    workers: 100000000", "jobs[0] (a): workers", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +109,9 @@ func TestServeValidationNamesJobAndField(t *testing.T) {
 			var fe *FieldError
 			if !errors.As(err, &fe) || fe.Field != tt.field {
 				t.Fatalf("Finish = %v, want a FieldError on %q", err, tt.field)
+			}
+			if strings.Contains(err.Error(), "s3") {
+				t.Errorf("the message shows the token: %v", err)
 			}
 		})
 	}

@@ -67,7 +67,7 @@ func (c *Crawler) open(ctx context.Context) error {
 	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: c.layout.State()}); err != nil {
 		return errors.Join(err, w.Close())
 	}
-	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog()); err != nil {
+	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog(), c.tally); err != nil {
 		return errors.Join(err, w.Close(), c.index.Close())
 	}
 	if c.pages, err = wacz.OpenPageList(c.layout.Pages()); err != nil {

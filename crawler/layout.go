@@ -33,6 +33,12 @@ func (l Layout) Pages() string { return filepath.Join(l.Dir, "logs", "pages.json
 // screenshots and summary into.
 func (l Layout) QA() string { return filepath.Join(l.Dir, "qa") }
 
+// Summary is the end-of-crawl summary of the last run, JSON.
+func (l Layout) Summary() string { return filepath.Join(l.Dir, "logs", "summary.json") }
+
+// Report is where arkisto report writes the collection's HTML report.
+func (l Layout) Report() string { return filepath.Join(l.Dir, "logs", "report.html") }
+
 // State is the folder of what a resumed or later crawl reads: the
 // frontier, the deduplication index, the serve daemon's run history.
 func (l Layout) State() string { return filepath.Join(l.Dir, "state") }

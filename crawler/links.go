@@ -28,8 +28,8 @@ func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) 
 	var found []discovered
 	var notes []string
 	switch {
-	case r.StatusCode >= 300 && r.StatusCode < 400:
-		if loc := r.Headers.Get("Location"); loc != "" {
+	case f.isRedirect():
+		if loc := f.location(); loc != "" {
 			u, err := base.Parse(loc)
 			found = append(found, discovered{raw: loc, url: u, err: err, hop: 'R', doc: it.Doc})
 		}
@@ -119,15 +119,17 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 	hop := it
 	for redirects := 0; ; redirects++ {
 		f := w.fetch(hop, u)
-		entry, err := w.c.record(&f, hop)
+		entry, err := w.c.record(ctx, &f, hop)
 		f.close()
 		if err != nil {
 			return errors.Join(err, w.finish(ctx, it, entry, 0))
 		}
-		r := f.response
 		var next *url.URL
-		if r != nil && r.StatusCode >= 300 && r.StatusCode < 400 && redirects < maxRobotsRedirects {
-			next, _ = u.Parse(r.Headers.Get("Location"))
+		if redirects < maxRobotsRedirects {
+			next, err = w.nextRobotsHop(ctx, hop, u, f)
+		}
+		if err != nil {
+			return errors.Join(err, w.finish(ctx, it, entry, 0))
 		}
 		if next == nil || next.Host == "" {
 			entry.Hops, entry.Via = hop.Hops, hop.Via
@@ -140,6 +142,22 @@ func (w *worker) fetchRobots(ctx context.Context, it frontier.Item, u *url.URL) 
 		hop.URL, hop.Via, hop.Hops = next.String(), hop.URL, hop.Hops+"R"
 		u = next
 	}
+}
+
+// nextRobotsHop is where a robots.txt fetch of u goes next: the Location
+// of its redirect, nil to end there. A Location that does not parse ends
+// it, logged -7 as a page's redirect would be; robots.txt is then
+// unavailable, which allows all (RFC 9309 2.3.1.2).
+func (w *worker) nextRobotsHop(ctx context.Context, hop frontier.Item, u *url.URL, f fetched) (*url.URL, error) {
+	loc := f.location()
+	if !f.isRedirect() || loc == "" {
+		return nil, nil
+	}
+	next, err := u.Parse(loc)
+	if err != nil {
+		return nil, w.c.follow(ctx, hop, discovered{raw: loc, err: err, hop: 'R'})
+	}
+	return next, nil
 }
 
 // robotsEnded acts on the last hop of a robots.txt fetch. RFC 9309: while

@@ -13,16 +13,17 @@ import (
 )
 
 // queueSitemaps queues the sitemaps a host's robots.txt names (and its
-// /sitemap.xml when asked), as entries of the robots.txt fetch.
+// /sitemap.xml when asked), as entries of the robots.txt fetch. A listed
+// URL may be relative: it is resolved against robots.txt's.
 func (c *Crawler) queueSitemaps(ctx context.Context, robotsItem frontier.Item, listed []string) error {
 	var urls []string
 	if c.cfg.RobotsSitemaps {
 		urls = append(urls, listed...)
 	}
 	if c.cfg.GuessSitemap {
-		if u, err := url.Parse(robotsItem.URL); err == nil {
-			urls = append(urls, u.JoinPath("/sitemap.xml").String())
-		}
+		// Resolved against robots.txt's URL below: the host's root, not a
+		// path under robots.txt.
+		urls = append(urls, "/sitemap.xml")
 	}
 	base, err := url.Parse(robotsItem.URL)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"arkisto/crawler"
+	"arkisto/crawler/capture"
 )
 
 // tinySite is a handful of pages served over TLS: the synthetic news site
@@ -85,12 +87,16 @@ func TestCrawlOverTLS(t *testing.T) {
 	trusting := x509.NewCertPool()
 	trusting.AddCert(srv.Certificate())
 
+	// A certificate that would not verify is accepted, as archives do,
+	// and every fetch over it says tls-unverified in crawl.log.
 	tests := []struct {
-		name string
-		tls  *tls.Config
+		name       string
+		tls        *tls.Config
+		unverified bool
 	}{
-		{"verifying the server's certificate", &tls.Config{RootCAs: trusting, MinVersion: tls.VersionTLS12}},
-		{"default config accepts any certificate", nil},
+		{"verifying the server's certificate", &tls.Config{RootCAs: trusting, MinVersion: tls.VersionTLS12}, false},
+		{"default config accepts any certificate, noting the unknown authority", nil, true},
+		{"any certificate accepted, checked against an injected root", &tls.Config{InsecureSkipVerify: true, RootCAs: trusting}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,14 +111,31 @@ func TestCrawlOverTLS(t *testing.T) {
 				t.Errorf("gowarc read %d records, the independent reader %d", n, len(recs))
 			}
 			assertPlaintextTLSRecords(t, srv.URL, recs)
+			fetches := 0
+			for _, l := range readCrawlLog(t, cfg) {
+				if strings.HasPrefix(l.status, "-") {
+					continue
+				}
+				fetches++
+				if l.has("tls-unverified") != tt.unverified {
+					t.Errorf("crawl.log line %q: tls-unverified %v, want %v", l.raw, !tt.unverified, tt.unverified)
+				}
+			}
+			if fetches != len(tinyPaths) {
+				t.Errorf("%d fetches logged, want %d", fetches, len(tinyPaths))
+			}
 		})
 	}
 
 	t.Run("an untrusted certificate is a logged failure", func(t *testing.T) {
 		cfg := testConfig(t, srv.URL+"/")
 		strict := &tls.Config{RootCAs: x509.NewCertPool(), MinVersion: tls.VersionTLS12}
-		if err := runCrawl(t, t.Context(), cfg, crawler.Options{TLSConfig: strict}); err != nil {
-			t.Fatalf("crawl: %v", err)
+		// The seed's only host never answered: the crawl says so, and why.
+		err := runCrawl(t, t.Context(), cfg, crawler.Options{TLSConfig: strict})
+		var unreachable *crawler.UnreachableError
+		if !errors.As(err, &unreachable) || len(unreachable.Hosts) != 1 || unreachable.Hosts[0].Kind != capture.KindTLS ||
+			!strings.Contains(err.Error(), "certificate") {
+			t.Fatalf("crawl: %v, want the seed's host named unreachable for its certificate", err)
 		}
 		data, err := os.ReadFile(filepath.Join(cfg.Output, "logs", "crawl.log"))
 		if err != nil {

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/crawllog"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/metrics"
 	"arkisto/warc"
@@ -26,17 +28,19 @@ type worker struct {
 
 	// Set while one request runs: the item by fetch, the rest by the
 	// callbacks of collector and transport.
-	item     frontier.Item
-	exchange *capture.Exchange
-	response *colly.Response
+	item        frontier.Item
+	exchange    *capture.Exchange
+	response    *colly.Response
+	badLocation string // a Location net/http could not parse (see locationKeeper)
 }
 
 // fetched is what one fetch produced.
 type fetched struct {
-	exchange *capture.Exchange // nil when no request went out
-	response *colly.Response   // nil when no HTTP response was parsed
-	record   warc.Written      // the response record, if one was written
-	err      error
+	exchange    *capture.Exchange // nil when no request went out
+	response    *colly.Response   // nil when no HTTP response was parsed
+	badLocation string            // a redirect's Location that does not parse, taken out of response
+	record      warc.Written      // the response record, if one was written
+	err         error
 }
 
 func (c *Crawler) newWorker(fetchCtx context.Context, id int) (*worker, error) {
@@ -62,7 +66,7 @@ func (c *Crawler) newWorker(fetchCtx context.Context, id int) (*worker, error) {
 		colly.MaxBodySize(0), // the transport cuts: the record at max_body_size, what colly reads at parseLimit
 		colly.StdlibContext(fetchCtx),
 	)
-	w.collector.WithTransport(w.transport)
+	w.collector.WithTransport(locationKeeper{next: w.transport, w: w})
 	// The transport enforces the real limit; this only keeps colly's 10s default out of the way.
 	w.collector.SetRequestTimeout(c.cfg.Timeout + 5*time.Second)
 	// Every redirect hop is its own exchange and goes back through the frontier.
@@ -106,11 +110,11 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	}
 	if !w.c.rules.spend(it.Host) {
 		w.c.metrics.Refused("host-budget")
-		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{"max-pages-per-host"}}, 0)
+		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{crawllog.NoteHostBudget}}, 0)
 	}
 	f := w.fetch(it, u)
 	defer f.close()
-	entry, err := w.c.record(&f, it)
+	entry, err := w.c.record(ctx, &f, it)
 	if err != nil {
 		// A WARC that cannot be written (disk full) ends an archival crawl:
 		// log why, keep the URL queued for the resumed crawl, and stop.
@@ -161,12 +165,12 @@ func (w *worker) finish(ctx context.Context, it frontier.Item, e logEntry, gap t
 // fetch runs one GET of it, at u, through colly and returns what was
 // exchanged.
 func (w *worker) fetch(it frontier.Item, u *url.URL) fetched {
-	w.item, w.exchange, w.response = it, nil, nil
+	w.item, w.exchange, w.response, w.badLocation = it, nil, nil, ""
 	hdr := http.Header{}
 	hdr.Set("User-Agent", w.c.cfg.UserAgent)
 	hdr.Set("Accept-Encoding", "gzip") // colly decodes gzip only; br or zstd would reach the parser encoded
 	err := w.collector.Request(http.MethodGet, u.String(), nil, nil, hdr)
-	f := fetched{exchange: w.exchange, response: w.response, err: err}
+	f := fetched{exchange: w.exchange, response: w.response, badLocation: w.badLocation, err: err}
 	if f.exchange != nil && f.exchange.Err != nil && f.err == nil {
 		f.err = f.exchange.Err
 	}
@@ -180,16 +184,22 @@ func (f *fetched) close() {
 }
 
 // record writes the exchange to WARC and returns its crawl.log entry.
-func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
+func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (logEntry, error) {
 	e := logEntry{URL: it.URL}
 	ex := f.exchange
 	if ex != nil {
 		e.Start, e.Duration = ex.Start, ex.Duration
+		if ex.CertError != nil {
+			// Fetched all the same, as archives do, and said.
+			e.Annotations = append(e.Annotations, crawllog.NoteTLSUnverified)
+			c.log.Debug("certificate would not verify", "url", it.URL, "err", ex.CertError)
+		}
 	}
 	// Nothing usable arrived: no headers, or a failure before they ended.
 	// Bytes cut after complete headers are archived with WARC-Truncated.
 	if ex == nil || ex.Response.Size() == 0 || (ex.Err != nil && ex.Truncated == "") {
 		c.counters.failed.Add(1)
+		c.seeds.note(it.Host, cmp.Or(f.err, errNoResponse))
 		kind := capture.KindOf(f.err)
 		e.Status = errorStatus(kind)
 		e.Annotations = append(e.Annotations, string(kind))
@@ -199,6 +209,14 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		}
 		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
+	}
+	// A frontier that commits in the background first commits the calls
+	// made before it handed out it (the previous fetch's Done among them):
+	// a crash then repeats at most one finished fetch per worker.
+	if s, ok := c.frontier.(frontier.Settler); ok {
+		if err := s.Settle(ctx, it); err != nil {
+			return e, err
+		}
 	}
 	written, request, err := c.archive(ex)
 	if err != nil {
@@ -221,6 +239,8 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 	}
 	c.counters.fetched.Add(1)
 	c.counters.bytes.Add(ex.Response.Size())
+	c.tally.addWARC(written.Length + request.Length)
+	c.seeds.note(it.Host, nil)
 	e.Status, e.Size, e.MIME, e.Digest = written.HTTPStatus, ex.Response.Size(), written.MIME, written.PayloadDigest
 	if e.Status == 0 {
 		e.Status = statusOther
@@ -233,10 +253,13 @@ func (c *Crawler) record(f *fetched, it frontier.Item) (logEntry, error) {
 		e.Annotations = append(e.Annotations, "read-cut") // the parsers saw only the first part
 	}
 	if written.Type == "revisit" {
-		e.Annotations = append(e.Annotations, "duplicate:digest") // Heritrix's note for a revisit
+		e.Annotations = append(e.Annotations, crawllog.NoteRevisit)
 	}
 	return e, nil
 }
+
+// errNoResponse stands for a fetch that failed without an error saying why.
+var errNoResponse = errors.New("no response")
 
 // source names how an item was found, for the fetch metric's label.
 func source(it frontier.Item) string {

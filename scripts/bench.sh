@@ -7,8 +7,21 @@
 #   scripts/bench.sh                   # COUNT=3 runs of each crawl
 #   COUNT=5 scripts/bench.sh
 #   ARKISTO_TEST_OVERLAY=overlay.json scripts/bench.sh   # build with go -overlay
+#
+# With an argument it runs a real-server benchmark instead (issue 11):
+#   scripts/bench.sh real     # scripts/bench-real.sh: arkisto, wget and a bare fetcher over nginx
+#   scripts/bench.sh memory   # scripts/bench-memory.sh: peak RSS of 16 x 100 MiB downloads
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+case "${1:-}" in
+real | memory) exec "scripts/bench-$1.sh" ;;
+"") ;;
+*)
+	echo "usage: scripts/bench.sh [real|memory]" >&2
+	exit 2
+	;;
+esac
 
 count=${COUNT:-3}
 flags=()

@@ -19,10 +19,17 @@ import (
 // every byte of a response arrives after its request was written.
 type recordingConn struct {
 	net.Conn
-	ip string // remote IP dialed
+	peer
 
 	rec atomic.Pointer[recorder] // the exchange served now; nil while idle
 	mu  sync.Mutex               // orders serve and release with the deadline they set
+}
+
+// peer is what a connection tells about the server it reaches, the same
+// for every exchange it carries.
+type peer struct {
+	ip      string // remote IP dialed
+	certErr error  // over TLS, why the certificate would not verify; nil if it would
 }
 
 func (c *recordingConn) Write(p []byte) (int, error) {

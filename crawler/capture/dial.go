@@ -16,7 +16,7 @@ func (t *Transport) dialPlain(ctx context.Context, network, addr string) (net.Co
 	if err != nil {
 		return nil, err
 	}
-	return &recordingConn{Conn: conn, ip: remoteIP(conn)}, nil
+	return &recordingConn{Conn: conn, peer: peer{ip: remoteIP(conn)}}, nil
 }
 
 // dialTLS is the http.Transport's DialTLSContext. It does the handshake
@@ -44,7 +44,7 @@ func (t *Transport) dialTLS(ctx context.Context, network, addr string) (net.Conn
 	if err := tc.HandshakeContext(hctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("tls handshake with %s: %w: %w", addr, ErrTLSHandshake, err), conn.Close())
 	}
-	return &recordingConn{Conn: tc, ip: remoteIP(conn)}, nil
+	return &recordingConn{Conn: tc, peer: peer{ip: remoteIP(conn), certErr: checkCertificate(cfg, tc.ConnectionState())}}, nil
 }
 
 // connect opens a TCP connection for the exchange whose request asked for

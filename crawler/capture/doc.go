@@ -20,4 +20,8 @@
 // With Options.AllowDial set the transport resolves each host itself and
 // dials only the addresses the guard allows, as IP literals, so that the
 // address checked is the address dialed.
+//
+// By default a TLS handshake accepts any certificate, as archives do; the
+// chain is then checked against the root certificates all the same, and
+// Exchange.CertError says why one would not verify.
 package capture

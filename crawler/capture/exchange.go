@@ -43,6 +43,10 @@ type Exchange struct {
 	// garbage): the caller got what decoded cleanly, then io.EOF. It is not
 	// set when the body itself was cut or failed; Err tells that.
 	DecodeErr error
+	// CertError says, over TLS, why the server's certificate would not
+	// verify; nil when it would, and for plain HTTP. The exchange went on
+	// all the same (see Options.TLSConfig).
+	CertError error
 }
 
 // Close releases the recorded response.
@@ -125,7 +129,7 @@ func (r *recorder) attach(conn *recordingConn) error {
 // ended cleanly on a connection kept for reuse, it closes the connection
 // first, which unblocks a write in flight and stops late reads; net/http
 // closing it again later is harmless.
-func (r *recorder) seal(keepConn bool) (request []byte, ip string) {
+func (r *recorder) seal(keepConn bool) (request []byte, server peer) {
 	r.mu.Lock()
 	conn := r.conn
 	r.mu.Unlock()
@@ -139,12 +143,12 @@ func (r *recorder) seal(keepConn bool) (request []byte, ip string) {
 	defer r.mu.Unlock()
 	r.sealed = true
 	if conn == nil {
-		return bytes.Clone(r.request.Bytes()), ""
+		return bytes.Clone(r.request.Bytes()), peer{}
 	}
 	if keepConn {
 		conn.release(r)
 	}
-	return bytes.Clone(r.request.Bytes()), conn.ip
+	return bytes.Clone(r.request.Bytes()), conn.peer
 }
 
 // outcome is how an exchange ended.
@@ -171,7 +175,7 @@ type exchange struct {
 func (x *exchange) finish(o outcome) {
 	x.once.Do(func() {
 		x.cancel()
-		raw, ip := x.rec.seal(x.keepConn && o.err == nil && o.truncated == "")
+		raw, server := x.rec.seal(x.keepConn && o.err == nil && o.truncated == "")
 		if len(raw) == 0 || x.onExchange == nil {
 			// Nothing was sent, so there is nothing to archive.
 			_ = x.rec.response.Close()
@@ -181,7 +185,8 @@ func (x *exchange) finish(o outcome) {
 			Request:    x.req,
 			RawRequest: raw,
 			Response:   x.rec.response,
-			IP:         ip,
+			IP:         server.ip,
+			CertError:  server.certErr,
 			Start:      x.start,
 			Duration:   time.Since(x.start),
 			Truncated:  o.truncated,

@@ -46,7 +46,11 @@ type Options struct {
 	MaxHeaderBytes int64
 	// TLSConfig is cloned for every connection. nil skips certificate
 	// verification and accepts TLS 1.0: an archive keeps what a site served
-	// even when its certificate is bad, as Heritrix does.
+	// even when its certificate is bad, as Heritrix does. A config with
+	// InsecureSkipVerify (nil's too) has the certificate checked after the
+	// handshake all the same, against its RootCAs (nil: the system roots),
+	// and Exchange.CertError says why it would not verify; a config
+	// without it refuses such a server in the handshake.
 	TLSConfig *tls.Config
 	// DialContext opens TCP connections; nil uses a net.Dialer. It lets the
 	// crawler guard or redirect dialing.

@@ -58,15 +58,23 @@ func TestTLSConfigs(t *testing.T) {
 	plain := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(plain.Close)
 	trusting := srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	// Skipping verification in the handshake, checking after it.
+	skipTrusting := trusting.Clone()
+	skipTrusting.InsecureSkipVerify = true
+	skipOtherName := skipTrusting.Clone()
+	skipOtherName.ServerName = "other.invalid" // the certificate names 127.0.0.1 and example.com
 
 	tests := []struct {
-		name     string
-		cfg      *tls.Config
-		url      string
-		wantKind ErrorKind // "" = success
+		name       string
+		cfg        *tls.Config
+		url        string
+		wantKind   ErrorKind // "" = success
+		unverified bool      // Exchange.CertError is set
 	}{
 		{name: "trusted CA", cfg: trusting, url: srv.URL},
-		{name: "default skips verification", cfg: nil, url: srv.URL},
+		{name: "default skips verification and notes the unknown CA", cfg: nil, url: srv.URL, unverified: true},
+		{name: "skipping, checked against the given roots", cfg: skipTrusting, url: srv.URL},
+		{name: "skipping, a name the certificate does not hold", cfg: skipOtherName, url: srv.URL, unverified: true},
 		{name: "system roots reject the test CA", cfg: &tls.Config{}, url: srv.URL, wantKind: "tls"},
 		{name: "plain HTTP server", cfg: nil, url: strings.Replace(plain.URL, "http://", "https://", 1), wantKind: "tls"},
 	}
@@ -109,6 +117,9 @@ func TestTLSConfigs(t *testing.T) {
 			}
 			if ex.IP != "127.0.0.1" {
 				t.Errorf("IP %q, want 127.0.0.1", ex.IP)
+			}
+			if unverified := ex.CertError != nil; unverified != tc.unverified {
+				t.Errorf("CertError %v; want one: %v", ex.CertError, tc.unverified)
 			}
 		})
 	}

@@ -9,26 +9,34 @@ import (
 // Bolt is a Frontier kept in a bbolt file, so a crawl survives its process:
 // opening the file again restores every queued URL, the seen set and the
 // hosts' delays, and queues again what was in flight. Memory holds only a
-// small entry per host.
+// small entry per host and the writes not committed yet.
 //
-// The durability rule:
-//   - An item is deleted from disk only when Done commits, so an item that
-//     Next handed out is still on disk, before the items queued after it:
-//     after a crash it is queued again at the front of its host's queue.
-//     Next hands out only committed items (it commits pending pushes first
-//     when it must), so its lease is durable before it returns, at no
-//     write of its own.
-//   - Done returns once its delete is committed. Its commit also carries
-//     every Push and Mark accepted before it, so a URL found on a page is
-//     on disk before that page can be recorded done.
-//   - Push, Retry and Mark are only queued for the next commit (by Done,
-//     DropHost, SetMeta, Close, a Next that needs them, or flushWrites of
-//     them), so discovery costs no fsync of its own. A crash loses only
-//     pushes whose parent is not done yet, and the parent, fetched again,
-//     finds them again.
+// Writes are group-committed: Push, Retry, Mark, Done and DropHost append
+// their writes to a log in memory and return at once; a background flusher
+// commits all that is pending in one fsynced transaction once the oldest
+// pending write has waited commitWindow (2 ms), sooner when many are
+// pending or when Settle asks. Commits take the log in the order the calls
+// were accepted, so the file always holds the state as of some call, all
+// calls before it included. After a crash (kill -9, power loss) that means:
+//   - An item leaves the disk only with the commit of its Done, so an item
+//     handed out is still there, ahead of the items queued after it: it is
+//     queued again at the front of its host's queue. That holds for the
+//     items in flight and for those whose Done was not committed yet: a URL
+//     whose records reached the WARC may be fetched once more on resume.
+//     A crawler that calls Settle (see Settler) before writing a fetch's
+//     records repeats at most one such fetch per worker: the previous
+//     fetch's Done is committed before the next fetch's records are written.
+//   - None is lost. A page's discovered URLs are pushed before its Done, so
+//     they are committed no later than the Done: a crash that loses a push
+//     loses the Done of the page it was found on, and that page, fetched
+//     again, finds it again. For the same reason Next may hand out an item
+//     whose push is not committed yet, without waiting for it. (Seeds have
+//     no page: the crawler pushes them again at every start.)
+//   - Close and SetMeta return once everything accepted before them is
+//     committed.
 //
-// Commits are fsynced. Concurrent Done calls share one commit, so the
-// fsync cost is spread over the workers (see flushLocked).
+// A commit that fails stops the frontier: every later call returns its
+// error, and opening the file again resumes from the last commit.
 type Bolt struct {
 	*diskFrontier
 }

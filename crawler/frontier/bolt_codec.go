@@ -21,7 +21,7 @@ const (
 	tableState byte = 'c' // the frontier's own counters
 )
 
-// tables lists every table's byte, for the stores that keep them apart.
+// tables lists every table's byte, for bbolt, which keeps each in a bucket.
 const tables = string(tableSeen) + string(tableQueue) + string(tableHosts) + string(tableMeta) + string(tableState)
 
 // stateFormat is the version of the layout below, checked on open so a

@@ -15,8 +15,8 @@ type kvWrite struct {
 	del        bool
 }
 
-// kvStore is all the on-disk frontier asks of an embedded key-value store,
-// so that bbolt and pebble can be measured under the same frontier. Keys
+// kvStore is all the on-disk frontier asks of an embedded key-value store:
+// the frontier's logic stays apart from bbolt's transactions. Keys
 // start with their table's byte. Slices returned belong to the caller; those
 // scan passes to fn are valid only during the call.
 type kvStore interface {

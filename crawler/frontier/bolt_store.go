@@ -13,48 +13,44 @@ import (
 // ErrClosed is returned by an on-disk frontier used after Close.
 var ErrClosed = errors.New("frontier closed")
 
-// diskFrontier is the Frontier shared by the on-disk stores. URLs, the seen
-// set and the hosts' politeness state live in a kvStore; memory holds only
-// an index entry per host (queue positions and ready time), the items in
-// flight, and the writes not yet committed (at most about flushWrites).
-// The politeness rules are Memory's, line for line.
+// diskFrontier is the on-disk Frontier. URLs, the seen set and the hosts'
+// lasting politeness state live in a kvStore; memory holds an index entry
+// per host (queue positions, politeness state), the items in flight, and
+// the writes not committed yet with the items they queue (at most about
+// maxPending). The politeness rules are the scheduler's, as in Memory.
 //
-// The durability rule is in Bolt's comment; writes are grouped as
-// flushLocked says.
+// The durability rule is in Bolt's comment; commits are made as
+// bolt_commit.go says.
 type diskFrontier struct {
-	kv              kvStore
-	hostConcurrency int
-	minGap          time.Duration
+	kv kvStore
 
 	mu          sync.Mutex
 	hosts       map[string]*diskHost
-	ready       diskHeap // hosts that have URLs and a free slot, by ready time
+	sched       scheduler[*diskHost]
 	nextHostID  uint32
 	seen        int
-	queued      int
-	hostsQueued int
-	inFlight    int
-	changed     chan struct{} // closed and replaced whenever a waiter might proceed
 	log         commitLog
 	closed      bool
-	err         error // a failed commit: memory is ahead of the disk from then on
-	now         func() time.Time
+	err         error         // a failed commit: memory is ahead of the disk from then on
+	stop        chan struct{} // closed by Close to end the flusher
+	flusherDone chan struct{} // closed when the flusher has ended
 }
 
-// openDisk loads the index of the frontier kept in kv.
+// openDisk loads the index of the frontier kept in kv and starts its
+// flusher.
 func openDisk(kv kvStore, opts Options) (*diskFrontier, error) {
 	f := &diskFrontier{
-		kv:              kv,
-		hostConcurrency: max(opts.HostConcurrency, 1),
-		minGap:          opts.MinGap,
-		hosts:           make(map[string]*diskHost),
-		changed:         make(chan struct{}),
-		log:             commitLog{pendingSeen: make(map[seenKey]struct{})},
-		now:             time.Now,
+		kv:          kv,
+		hosts:       make(map[string]*diskHost),
+		sched:       newScheduler[*diskHost](opts),
+		log:         newCommitLog(),
+		stop:        make(chan struct{}),
+		flusherDone: make(chan struct{}),
 	}
 	if err := f.load(); err != nil {
 		return nil, err
 	}
+	go f.flusher(f.stop)
 	return f, nil
 }
 
@@ -84,8 +80,8 @@ func (f *diskFrontier) load() error {
 		if len(k) != 5 {
 			return fmt.Errorf("host key %x: %w", k, errCorrupt)
 		}
-		h := &diskHost{key: r.key, id: binary.BigEndian.Uint32(k[1:]),
-			notBefore: r.notBefore, gap: r.gap, ready: r.notBefore, index: -1, stored: r}
+		h := &diskHost{readyEntry: newReadyEntry(restoredHost(r.notBefore, r.gap)),
+			key: r.key, id: binary.BigEndian.Uint32(k[1:]), stored: r}
 		byID[h.id], f.hosts[h.key] = h, h
 		return nil
 	})
@@ -108,18 +104,19 @@ func (f *diskFrontier) load() error {
 			q.next = seq
 		}
 		q.queued++
-		q.tail, q.durable = seq+1, seq+1
+		q.tail, q.fresh = seq+1, seq+1
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("load queues: %w", err)
 	}
 	for _, h := range f.hosts {
-		if n := h.queued(); n > 0 {
-			f.queued += n
-			f.hostsQueued++
+		b := h.backlog()
+		if b.queued > 0 {
+			f.sched.queued += b.queued
+			f.sched.hostsQueued++
 		}
-		f.fix(h)
+		f.sched.fix(h, b)
 	}
 	return nil
 }
@@ -155,10 +152,8 @@ func (f *diskFrontier) Push(_ context.Context, it Item) (bool, error) {
 	}
 	f.log.putSeen(k)
 	f.seen++
-	if len(f.log.pending) >= flushWrites {
-		if err := f.flushLocked(); err != nil {
-			return false, err
-		}
+	if err := f.acceptedLocked(); err != nil {
+		return false, err
 	}
 	return true, nil
 }
@@ -179,10 +174,7 @@ func (f *diskFrontier) Retry(_ context.Context, it Item) error {
 	if err := f.enqueueLocked(h, it); err != nil {
 		return err
 	}
-	if len(f.log.pending) >= flushWrites {
-		return f.flushLocked()
-	}
-	return nil
+	return f.acceptedLocked()
 }
 
 // enqueueLocked writes it at the end of its host's queue.
@@ -196,14 +188,8 @@ func (f *diskFrontier) enqueueLocked(h *diskHost, it Item) error {
 		h.pushed = true
 		f.log.pushedHosts = append(f.log.pushedHosts, h)
 	}
-	if h.queued() == 0 {
-		f.hostsQueued++
-	}
-	q.tail++
-	q.queued++
-	f.queued++
-	f.fix(h)
-	f.broadcast()
+	q.push(it)
+	f.sched.queue(h, h.backlog())
 	return nil
 }
 
@@ -216,7 +202,7 @@ func (f *diskFrontier) Mark(_ context.Context, url string) (bool, error) {
 	}
 	f.log.putSeen(k)
 	f.seen++
-	return true, nil
+	return true, f.acceptedLocked()
 }
 
 // seenLocked reports whether k is in the seen set, committed or not.
@@ -242,7 +228,7 @@ func (f *diskFrontier) hostLocked(key string) (*diskHost, error) {
 	if f.nextHostID == math.MaxUint32 {
 		return nil, fmt.Errorf("add host %s: too many hosts", key)
 	}
-	h := &diskHost{key: key, id: f.nextHostID, gap: f.minGap, index: -1}
+	h := &diskHost{readyEntry: newReadyEntry(f.sched.rules.newHost()), key: key, id: f.nextHostID}
 	h.stored = h.record()
 	f.nextHostID++
 	f.hosts[key] = h
@@ -253,23 +239,15 @@ func (f *diskFrontier) hostLocked(key string) (*diskHost, error) {
 func (f *diskFrontier) Stats() Stats {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s := Stats{Queued: f.queued, Seen: f.seen, Hosts: len(f.hosts), InFlight: f.inFlight}
-	now := f.now()
-	for _, h := range f.ready {
-		if !h.ready.After(now) {
-			s.HostsReady++
-		}
-	}
-	s.HostsWaiting = f.hostsQueued - s.HostsReady
-	return s
+	return f.sched.stats(time.Now(), f.seen, len(f.hosts))
 }
 
-// Close commits what is pending and closes the store. Items in flight stay
-// on disk, to be handed out again by the next open.
+// Close commits what is pending, stops the flusher and closes the store.
+// Items in flight stay on disk, to be handed out again by the next open.
 func (f *diskFrontier) Close() error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.closed {
+		f.mu.Unlock()
 		return nil
 	}
 	// Loop: writes other callers append while a commit runs are theirs
@@ -279,14 +257,14 @@ func (f *diskFrontier) Close() error {
 		err = f.flushLocked()
 	}
 	f.closed = true
-	f.broadcast() // waiting Next calls return ErrClosed
+	f.sched.broadcast() // waiting Next calls return ErrClosed
+	f.mu.Unlock()
+	// Every other use of the store looks at closed first: only the
+	// flusher may still be on its way out.
+	close(f.stop)
+	<-f.flusherDone
 	if cerr := f.kv.close(); cerr != nil && err == nil {
 		err = fmt.Errorf("close frontier store: %w", cerr)
 	}
 	return err
-}
-
-func (f *diskFrontier) broadcast() {
-	close(f.changed)
-	f.changed = make(chan struct{})
 }

@@ -8,7 +8,11 @@ import (
 	"arkisto/crawler/frontier/frontiertest"
 )
 
-var _ frontier.Frontier = (*frontier.Bolt)(nil)
+var (
+	_ frontier.Frontier = (*frontier.Bolt)(nil)
+	_ frontier.Settler  = (*frontier.Bolt)(nil)
+	_ frontier.Frontier = (*frontier.Memory)(nil)
+)
 
 func TestContract(t *testing.T) {
 	t.Run("Memory", func(t *testing.T) {

@@ -52,6 +52,16 @@ type Stats struct {
 	InFlight     int // items handed out and not yet Done
 }
 
+// Settler is implemented by a Frontier that commits its calls in the
+// background (Bolt). Settle returns once every call the frontier accepted
+// before Next handed out it is durable. A crawler calls it after fetching it and before writing its
+// records: the fetch overlaps the commit of the previous fetch's Done, and
+// after a crash no more than one finished fetch per worker, besides those
+// in flight, is repeated.
+type Settler interface {
+	Settle(ctx context.Context, it Item) error
+}
+
 // Frontier is the crawl's queue. Implementations are safe for concurrent use.
 type Frontier interface {
 	// Push queues it unless its URL was seen before; it reports whether it was queued.

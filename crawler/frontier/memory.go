@@ -1,7 +1,6 @@
 package frontier
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"sync"
@@ -10,17 +9,10 @@ import (
 
 // Memory is a Frontier held in process memory: fast, and lost on exit.
 type Memory struct {
-	mu              sync.Mutex
-	hostConcurrency int
-	minGap          time.Duration
-	seen            map[string]struct{}
-	hosts           map[string]*host
-	ready           hostHeap // hosts that have URLs and a free slot, by ready time
-	queued          int
-	hostsQueued     int // hosts with at least one URL queued
-	inFlight        int
-	changed         chan struct{} // closed and replaced whenever a waiter might proceed
-	now             func() time.Time
+	mu    sync.Mutex
+	seen  map[string]struct{}
+	hosts map[string]*memHost
+	sched scheduler[*memHost]
 }
 
 // Options tune a frontier. Zero values mean one request at a time per host and
@@ -30,30 +22,26 @@ type Options struct {
 	MinGap          time.Duration // gap between request starts to one host when HostConcurrency > 1
 }
 
-type host struct {
-	key       string
-	queues    [numPriorities]fifo
-	inFlight  int
-	ready     time.Time     // no request may start before this: later of notBefore and lastStart+gap
-	notBefore time.Time     // the latest ready time a Done gave
-	lastStart time.Time     // when the last request was handed out
-	gap       time.Duration // spacing between starts while requests overlap
-	blocking  bool          // a prerequisite is in flight: nothing else may start
-	index     int           // position in the ready heap, -1 when absent
+// memHost is one host of Memory: its queues and its politeness state.
+type memHost struct {
+	readyEntry
+	queues [numPriorities]fifo
+}
+
+func (h *memHost) backlog() backlog {
+	b := backlog{prerequisites: h.queues[Prerequisite].len()}
+	for p := range h.queues {
+		b.queued += h.queues[p].len()
+	}
+	return b
 }
 
 // NewMemory returns an empty in-memory frontier.
 func NewMemory(opts Options) *Memory {
-	if opts.HostConcurrency < 1 {
-		opts.HostConcurrency = 1
-	}
 	return &Memory{
-		hostConcurrency: opts.HostConcurrency,
-		minGap:          opts.MinGap,
-		seen:            make(map[string]struct{}),
-		hosts:           make(map[string]*host),
-		changed:         make(chan struct{}),
-		now:             time.Now,
+		seen:  make(map[string]struct{}),
+		hosts: make(map[string]*memHost),
+		sched: newScheduler[*memHost](opts),
 	}
 }
 
@@ -85,7 +73,7 @@ func (m *Memory) DropHost(_ context.Context, key string) ([]Item, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	h := m.hosts[key]
-	if h == nil || h.queued() == 0 {
+	if h == nil || h.backlog().queued == 0 {
 		return nil, nil
 	}
 	var dropped []Item
@@ -94,10 +82,7 @@ func (m *Memory) DropHost(_ context.Context, key string) ([]Item, error) {
 			dropped = append(dropped, h.queues[p].pop())
 		}
 	}
-	m.queued -= len(dropped)
-	m.hostsQueued--
-	m.fix(h)
-	m.broadcast()
+	m.sched.dropped(h, len(dropped))
 	return dropped, nil
 }
 
@@ -105,16 +90,11 @@ func (m *Memory) DropHost(_ context.Context, key string) ([]Item, error) {
 func (m *Memory) enqueue(it Item) {
 	h := m.hosts[it.Host]
 	if h == nil {
-		h = &host{key: it.Host, gap: m.minGap, index: -1}
+		h = &memHost{readyEntry: newReadyEntry(m.sched.rules.newHost())}
 		m.hosts[it.Host] = h
 	}
-	if h.queued() == 0 {
-		m.hostsQueued++
-	}
 	h.queues[it.Priority].push(it)
-	m.queued++
-	m.fix(h)
-	m.broadcast()
+	m.sched.queue(h, h.backlog())
 }
 
 func (m *Memory) Mark(_ context.Context, url string) (bool, error) {
@@ -128,87 +108,51 @@ func (m *Memory) Mark(_ context.Context, url string) (bool, error) {
 }
 
 func (m *Memory) Next(ctx context.Context) (Item, error) {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
+	var w waiter
+	defer w.stop()
 	for {
 		m.mu.Lock()
-		var wait <-chan time.Time
-		if len(m.ready) > 0 {
-			h := m.ready[0]
-			now := m.now()
-			if !h.ready.After(now) {
-				it := m.take(h, now)
-				m.mu.Unlock()
-				return it, nil
-			}
-			if timer == nil {
-				timer = time.NewTimer(h.ready.Sub(now))
-			} else {
-				timer.Reset(h.ready.Sub(now))
-			}
-			wait = timer.C
-		} else if m.queued == 0 && m.inFlight == 0 {
+		now := time.Now()
+		h, until, ok := m.sched.due(now)
+		if ok {
+			it := m.take(h, now)
+			m.mu.Unlock()
+			return it, nil
+		}
+		if m.sched.exhausted() {
 			m.mu.Unlock()
 			return Item{}, ErrExhausted
 		}
-		changed := m.changed
+		changed := m.sched.changed
 		m.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return Item{}, ctx.Err()
-		case <-changed:
-		case <-wait:
+		if err := w.wait(ctx, changed, until); err != nil {
+			return Item{}, err
 		}
 	}
 }
 
+// Done ends the fetch of it. A host with nothing in flight is ignored.
 func (m *Memory) Done(_ context.Context, it Item, ready time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	h := m.hosts[it.Host]
-	if h == nil || h.inFlight == 0 {
+	if h == nil || h.state.inFlight == 0 {
 		return nil
 	}
-	h.inFlight--
-	m.inFlight--
-	if it.Priority == Prerequisite {
-		h.blocking = false
-	}
-	h.notBefore = later(h.notBefore, ready)
-	h.gap = max(m.minGap, ready.Sub(m.now()))
-	// Recompute rather than only extend: the spacing the last start set came
-	// from the previous gap, and a back-off carried in it would otherwise
-	// hold the host back a second time after the back-off ended.
-	h.ready = later(h.notBefore, h.lastStart.Add(h.gap))
-	m.fix(h)
-	m.broadcast()
+	m.sched.done(h, it.Priority, ready, time.Now(), h.backlog())
 	return nil
 }
 
 func (m *Memory) Stats() Stats {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := Stats{Queued: m.queued, Seen: len(m.seen), Hosts: len(m.hosts), InFlight: m.inFlight}
-	now := m.now()
-	for _, h := range m.ready {
-		if !h.ready.After(now) {
-			s.HostsReady++
-		}
-	}
-	// Waiting includes hosts out of the ready heap because their requests
-	// in flight fill their slots: politeness holds their URLs back too.
-	s.HostsWaiting = m.hostsQueued - s.HostsReady
-	return s
+	return m.sched.stats(time.Now(), len(m.seen), len(m.hosts))
 }
 
 func (m *Memory) Close() error { return nil }
 
 // take hands out h's most urgent item. Called with mu held.
-func (m *Memory) take(h *host, now time.Time) Item {
+func (m *Memory) take(h *memHost, now time.Time) Item {
 	var it Item
 	for p := range h.queues {
 		if h.queues[p].len() > 0 {
@@ -216,54 +160,8 @@ func (m *Memory) take(h *host, now time.Time) Item {
 			break
 		}
 	}
-	if h.queued() == 0 {
-		m.hostsQueued--
-	}
-	m.queued--
-	m.inFlight++
-	h.inFlight++
-	h.blocking = it.Priority == Prerequisite
-	h.lastStart = now
-	h.ready = later(h.notBefore, now.Add(h.gap))
-	m.fix(h)
+	m.sched.take(h, it.Priority, now, h.backlog())
 	return it
-}
-
-// fix keeps h in the ready heap exactly when it has a URL that may start
-// once its ready time comes.
-func (m *Memory) fix(h *host) {
-	eligible := !h.blocking && h.inFlight < m.hostConcurrency && h.queued() > 0
-	if eligible && h.queues[Prerequisite].len() > 0 && h.inFlight > 0 {
-		eligible = false // robots.txt waits for the host to be idle, and everything else waits for it
-	}
-	switch {
-	case eligible && h.index < 0:
-		heap.Push(&m.ready, h)
-	case eligible:
-		heap.Fix(&m.ready, h.index)
-	case h.index >= 0:
-		heap.Remove(&m.ready, h.index)
-	}
-}
-
-func (m *Memory) broadcast() {
-	close(m.changed)
-	m.changed = make(chan struct{})
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func (h *host) queued() int {
-	n := 0
-	for p := range h.queues {
-		n += h.queues[p].len()
-	}
-	return n
 }
 
 // fifo is a slice queue that reuses its backing array once drained.
@@ -284,26 +182,4 @@ func (q *fifo) pop() Item {
 		q.items, q.head = append(q.items[:0:0], q.items[q.head:]...), 0
 	}
 	return it
-}
-
-type hostHeap []*host
-
-func (h hostHeap) Len() int           { return len(h) }
-func (h hostHeap) Less(i, j int) bool { return h[i].ready.Before(h[j].ready) }
-func (h hostHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-func (h *hostHeap) Push(x any) {
-	e := x.(*host)
-	e.index = len(*h)
-	*h = append(*h, e)
-}
-func (h *hostHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
-	e.index = -1
-	*h = old[:len(old)-1]
-	return e
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 )
@@ -17,7 +18,8 @@ import (
 //	POST /api/jobs/{name}/pause  stop scheduled runs (a triggered run still starts)
 //	POST /api/jobs/{name}/resume scheduled runs again
 //
-// With a token configured, every call needs "Authorization: Bearer TOKEN".
+// With a token configured, every call needs "Authorization: Bearer TOKEN"
+// (the scheme in any case).
 func (d *daemon) apiHandler(ctx context.Context) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/jobs", func(w http.ResponseWriter, _ *http.Request) {
@@ -28,7 +30,11 @@ func (d *daemon) apiHandler(ctx context.Context) http.Handler {
 		writeJSON(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("GET /api/jobs/{name}/runs", d.withJob(func(w http.ResponseWriter, _ *http.Request, j *job) {
-		writeJSON(w, http.StatusOK, j.history.list())
+		runs := j.history.list()
+		if n := len(runs); n > 0 {
+			runs[n-1] = j.withLive(runs[n-1])
+		}
+		writeJSON(w, http.StatusOK, runs)
 	}))
 	mux.HandleFunc("POST /api/jobs/{name}/run", d.withJob(func(w http.ResponseWriter, r *http.Request, j *job) {
 		// The run takes the daemon's context, not the request's: it must
@@ -51,9 +57,23 @@ func (d *daemon) apiHandler(ctx context.Context) http.Handler {
 		}))
 	}
 	if d.cfg.APIToken == "" {
-		return mux
+		// Only a listener acknowledged public (metrics_public) is reachable
+		// from elsewhere without a token: /metrics is, /api is not.
+		return loopbackOnly(mux)
 	}
 	return requireToken(d.cfg.APIToken, mux)
+}
+
+// loopbackOnly serves only clients on this machine.
+func loopbackOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			writeError(w, http.StatusForbidden, errors.New("without api_token the API answers this machine only"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (d *daemon) withJob(h func(http.ResponseWriter, *http.Request, *job)) http.HandlerFunc {
@@ -68,16 +88,26 @@ func (d *daemon) withJob(h func(http.ResponseWriter, *http.Request, *job)) http.
 }
 
 func requireToken(token string, next http.Handler) http.Handler {
-	want := []byte("Bearer " + token)
+	want := []byte(token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(strings.TrimSpace(r.Header.Get("Authorization")))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
+		if subtle.ConstantTimeCompare(bearerToken(r.Header.Get("Authorization")), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="arkisto"`)
 			writeError(w, http.StatusUnauthorized, errors.New("missing or wrong bearer token"))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bearerToken reads the credentials of an Authorization header of the
+// Bearer scheme, nil for another scheme. The scheme is matched in any case
+// and may be followed by several spaces (RFC 9110 11.4).
+func bearerToken(header string) []byte {
+	scheme, credentials, _ := strings.Cut(strings.TrimSpace(header), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return nil
+	}
+	return []byte(strings.TrimLeft(credentials, " "))
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

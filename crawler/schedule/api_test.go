@@ -36,4 +36,25 @@ func TestAPIToken(t *testing.T) {
 			}
 		})
 	}
+	// RFC 9110 11.1: the scheme is case-insensitive; the token is not.
+	for _, tt := range []struct {
+		authorization string
+		want          int
+	}{
+		{"bearer s3cret", http.StatusOK},
+		{"BEARER s3cret", http.StatusOK},
+		{"Bearer   s3cret", http.StatusOK},
+		{"Bearer S3CRET", http.StatusUnauthorized},
+		{"Basic s3cret", http.StatusUnauthorized},
+		{"Bearers3cret", http.StatusUnauthorized},
+		{"s3cret", http.StatusUnauthorized},
+		{"Bearer", http.StatusUnauthorized},
+		{"Bearer s3cret extra", http.StatusUnauthorized},
+	} {
+		t.Run(tt.authorization, func(t *testing.T) {
+			if got := callAuthorized(t, http.MethodGet, d.base+"/api/jobs", tt.authorization); got != tt.want {
+				t.Errorf("Authorization: %s: status %d, want %d", tt.authorization, got, tt.want)
+			}
+		})
+	}
 }

@@ -83,7 +83,7 @@ func testConcurrentCrawl(t *testing.T, open Opener) {
 	)
 	f := open(t, frontier.Options{HostConcurrency: limit})
 	for h := range hosts {
-		push(t, f, crawlItem(h, 0))
+		Push(t, f, crawlItem(h, 0))
 	}
 	rules := &hostRules{
 		limit:    limit,
@@ -107,6 +107,12 @@ func testConcurrentCrawl(t *testing.T, open Opener) {
 					return fmt.Errorf("next: %w", err)
 				}
 				rules.start(it)
+				// As the crawler does, between the fetch and its records.
+				if s, ok := f.(frontier.Settler); ok {
+					if err := s.Settle(ctx, it); err != nil {
+						return fmt.Errorf("settle %s: %w", it.URL, err)
+					}
+				}
 				var h, k int
 				if _, err := fmt.Sscanf(it.URL, "http://h%d.example/%d", &h, &k); err != nil {
 					return fmt.Errorf("parse %s: %w", it.URL, err)

@@ -4,6 +4,4 @@
 // reports the enqueue, reopen and dequeue rates and the peak memory.
 //
 //	go run ./crawler/frontier/store_bench -store bolt -urls 5000000 -hosts 50000
-//
-// Build with -tags pebble to measure the pebble store as well.
 package main

@@ -25,17 +25,19 @@ type config struct {
 	hosts   int
 	links   int
 	workers int
+	fetch   time.Duration
 	profile string
 }
 
 func main() {
 	var c config
-	flag.StringVar(&c.store, "store", "bolt", "bolt, pebble (built with -tags pebble) or memory")
+	flag.StringVar(&c.store, "store", "bolt", "bolt or memory")
 	flag.StringVar(&c.dir, "dir", "", "folder for the store (default: a new temporary folder, removed after)")
 	flag.IntVar(&c.urls, "urls", 5_000_000, "URLs to queue")
 	flag.IntVar(&c.hosts, "hosts", 50_000, "hosts they spread over")
 	flag.IntVar(&c.links, "links", 50, "URLs pushed per host in a row, as the links of one page are; 1 spreads every push over the hosts in turn")
 	flag.IntVar(&c.workers, "workers", 128, "goroutines draining the frontier, as crawl workers do; their Done calls share commits")
+	flag.DurationVar(&c.fetch, "fetch", 0, "how long each worker holds an item before it records it, as a fetch does")
 	flag.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -98,7 +100,7 @@ func run(ctx context.Context, c config) error {
 	}
 
 	start = time.Now()
-	n, err := drain(ctx, f, c.workers)
+	n, err := drain(ctx, f, c.workers, c.fetch)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
 	}
@@ -121,8 +123,6 @@ func open(c config, opts frontier.Options) (frontier.Frontier, error) {
 	switch c.store {
 	case "bolt":
 		return frontier.OpenBolt(filepath.Join(c.dir, "frontier.db"), opts)
-	case "pebble":
-		return openPebble(filepath.Join(c.dir, "frontier.pebble"), opts)
 	case "memory":
 		return frontier.NewMemory(opts), nil
 	}
@@ -162,8 +162,11 @@ func enqueue(ctx context.Context, f frontier.Frontier, c config) error {
 	return nil
 }
 
-// drain takes and finishes every URL with workers goroutines.
-func drain(ctx context.Context, f frontier.Frontier, workers int) (int, error) {
+// drain takes and finishes every URL with workers goroutines, calling the
+// frontier as a crawl does: Next, a fetch of the given duration, Settle
+// before the records would be written, Done.
+func drain(ctx context.Context, f frontier.Frontier, workers int, fetch time.Duration) (int, error) {
+	settler, _ := f.(frontier.Settler)
 	counts := make([]int, workers)
 	g, ctx := errgroup.WithContext(ctx)
 	for w := range workers {
@@ -175,6 +178,14 @@ func drain(ctx context.Context, f frontier.Frontier, workers int) (int, error) {
 				}
 				if err != nil {
 					return fmt.Errorf("next: %w", err)
+				}
+				if fetch > 0 {
+					time.Sleep(fetch)
+				}
+				if settler != nil {
+					if err := settler.Settle(ctx, it); err != nil {
+						return fmt.Errorf("settle: %w", err)
+					}
 				}
 				if err := f.Done(ctx, it, time.Time{}); err != nil {
 					return fmt.Errorf("done: %w", err)

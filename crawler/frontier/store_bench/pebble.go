@@ -1,9 +1,0 @@
-//go:build pebble
-
-package main
-
-import "arkisto/crawler/frontier"
-
-func openPebble(dir string, opts frontier.Options) (frontier.Frontier, error) {
-	return frontier.OpenPebble(dir, opts)
-}

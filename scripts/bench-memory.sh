@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Memory benchmark (issue 11): nginx on loopback serves one page linking
+# VIDEOS video files of VIDEO_SIZE bytes (default 16 x 100 MiB, video/mp4,
+# sparse files with distinct heads) as <video src> and <a href>; arkisto
+# crawls it with 16 workers, 16 requests at once to the host and no delay,
+# under /usr/bin/time. Target: peak RSS under 150 MB.
+#
+#   scripts/bench-memory.sh                         # one run
+#   COUNT=3 VIDEOS=16 VIDEO_SIZE=$((100<<20)) scripts/bench-memory.sh
+#   ARKISTO_FLAGS="--keep-alive=false" scripts/bench-memory.sh
+#
+# Installs nginx and time with apt-get when missing (needs root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-lib.sh
+source scripts/bench-lib.sh
+
+count=${COUNT:-1}
+videos=${VIDEOS:-16}
+size=${VIDEO_SIZE:-$((100 << 20))}
+read -r -a extra <<<"${ARKISTO_FLAGS:-}"
+
+bench_init
+bench_install nginx:nginx /usr/bin/time:time python3:python3
+bench_build
+bench_sandbox_init
+
+gen_videos() {
+	"$work/bin/benchsite" -memory -out "$2" -videos "$videos" -video-size "$size" >"$work/site.txt"
+}
+bench_serve gen_videos
+cat "$work/site.txt"
+seed="http://127.0.0.1:$port/"
+arkisto=("$work/bin/arkisto" crawl --delay 0 --workers 16 --host-concurrency 16 --scope host
+	--max-body-size $((2 * size)) --metrics-addr "" "${extra[@]}")
+echo "== arkisto flags: ${arkisto[*]:2} --output DIR $seed"
+
+results=$work/results
+for run in $(seq "$count"); do
+	dir=$work/run$run
+	bench_crawl "$dir"
+	# A video counts when it came whole: status 200 and every byte.
+	whole=$(awk -v s="$size" '$4 ~ /\.mp4$/ && $2 == 200 && $3 >= s && $NF !~ /truncated/' "$dir/coll/logs/crawl.log" | wc -l)
+	read -r wall cpu rss <"$dir/arkisto.m"
+	echo "$wall $cpu $rss $whole" >>"$results"
+	printf -- '-- run %d of %d: %.2f s wall, %.2f CPU-s, peak RSS %.1f MB, %d of %d videos whole\n' \
+		"$run" "$count" "$wall" "$cpu" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$whole" "$videos"
+	[[ -n "${KEEP:-}" ]] || rm -rf "$dir/coll/archive" # up to VIDEOS x VIDEO_SIZE of WARC
+done
+
+echo
+awk '{ print $3 }' "$results" | bench_median | awk -v n="$count" -v v="$videos" -v s="$size" '{
+	printf "arkisto peak RSS, median of %d runs, %d workers fetching %d x %.0f MiB: %.1f MB   target < 150\n", n, 16, v, s / 1048576, $1 / 1024
+}'
