@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
+	"arkisto/crawler/crawllog"
 	"arkisto/crawler/scope"
 )
 
@@ -22,7 +22,8 @@ const (
 	// ReasonRobots: robots.txt disallowed it (crawl.log -9998).
 	ReasonRobots Reason = "robots"
 	// ReasonOutOfScope: the crawl's rules refused it (crawl.log -5000:
-	// scope, --exclude, a trap rule; -5001: a private address).
+	// scope, --exclude, a trap rule, a host budget; -5001: a private
+	// address).
 	ReasonOutOfScope Reason = "out-of-scope"
 	// ReasonFetchError: it was fetched and failed: no answer (DNS,
 	// connection, timeout, a host given up) or an HTTP error status.
@@ -33,30 +34,26 @@ const (
 	ReasonCaptured Reason = "captured"
 )
 
-// Heritrix's crawl.log status codes that give a reason of their own; every
-// other negative code is a fetch that got no answer.
-const (
-	statusOutOfScope = -5000
-	statusBlocked    = -5001
-	statusRobots     = -9998
-)
-
 // logLine is what the crawl log says of one URL.
 type logLine struct {
-	Status int    `json:"status"`
-	Note   string `json:"note,omitempty"` // the line's annotations
+	Status int           `json:"status"`
+	Kind   crawllog.Kind `json:"kind"`
+	Note   string        `json:"note,omitempty"` // the line's annotations
 }
 
 func (l logLine) reason() Reason {
-	switch {
-	case l.Status == statusRobots:
+	switch l.Kind {
+	case crawllog.KindRobots:
 		return ReasonRobots
-	case l.Status == statusOutOfScope || l.Status == statusBlocked:
+	case crawllog.KindOutOfScope, crawllog.KindExcluded, crawllog.KindTrap, crawllog.KindHostBudget, crawllog.KindBlocked:
 		return ReasonOutOfScope
-	case l.Status < 0 || l.Status >= 400:
-		return ReasonFetchError
+	case crawllog.KindFetched:
+		if l.Status >= 400 {
+			return ReasonFetchError
+		}
+		return ReasonCaptured
 	}
-	return ReasonCaptured
+	return ReasonFetchError // no answer: DNS, connection, timeout, a host given up, a bad URL
 }
 
 // logKey is how a URL is looked up in the crawl log: in the crawler's own
@@ -88,24 +85,15 @@ func lookUp(path string, wanted map[string]bool) (map[string]logLine, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		// Columns: time, status, size, URL, hops, via, MIME, worker,
-		// fetch time, digest, source, annotations.
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 4 {
-			continue
+		e, err := crawllog.Parse(sc.Text())
+		if err != nil {
+			continue // a line cut by a crash
 		}
-		key := logKey(fields[3])
+		key := logKey(e.URL)
 		if !wanted[key] {
 			continue
 		}
-		status, err := strconv.Atoi(fields[1])
-		if err != nil {
-			continue
-		}
-		line := logLine{Status: status}
-		if len(fields) >= 12 && fields[11] != "-" {
-			line.Note = fields[11]
-		}
+		line := logLine{Status: e.Status, Kind: e.Kind(), Note: strings.Join(e.Annotations, ",")}
 		if prev, ok := found[key]; ok && prev.reason() == ReasonCaptured && line.reason() != ReasonCaptured {
 			continue
 		}

@@ -8,10 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"arkisto/crawler/crawllog"
 )
 
 func TestReplayURLs(t *testing.T) {
@@ -84,7 +85,11 @@ func TestUnanswered(t *testing.T) {
 // around it.
 func TestExplainFromCrawlLog(t *testing.T) {
 	line := func(status int, url, note string) string {
-		return "2026-01-01T00:00:00.000Z " + strconv.Itoa(status) + " 0 " + url + " LE http://s.example/ - #001 - - - " + note + "\n"
+		e := crawllog.Entry{Status: status, URL: url, Hops: "LE", Via: "http://s.example/", Worker: 1}
+		if note != "-" {
+			e.Annotations = []string{note}
+		}
+		return crawllog.Format(time.Now(), e)
 	}
 	log := filepath.Join(t.TempDir(), "crawl.log")
 	text := line(-9998, "http://s.example/robots.png", "robots-denied") +
@@ -119,7 +124,7 @@ func TestExplainFromCrawlLog(t *testing.T) {
 			t.Errorf("%s: reason %s (%+v), want %s", m.URL, m.Reason, m.CrawlLog, want[i])
 		}
 	}
-	if n := reports[0].Missing[1].CrawlLog; n.Status != -5000 || n.Note != "excluded" {
+	if n := reports[0].Missing[1].CrawlLog; n.Status != -5000 || n.Kind != crawllog.KindExcluded || n.Note != "excluded" {
 		t.Errorf("crawl log of the excluded URL: %+v", n)
 	}
 	if reports[0].Outcome != OutcomeIncomplete || reports[0].ByWhy[ReasonOutOfScope] != 2 {
