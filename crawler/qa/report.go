@@ -76,6 +76,9 @@ type Summary struct {
 	Pages   []SummaryLine   `json:"pages"`
 }
 
+// Count is how many pages had the outcome o.
+func (s Summary) Count(o Outcome) int { return s.Counts[o] }
+
 // SummaryLine is one page of the summary.
 type SummaryLine struct {
 	ID      string   `json:"id"`
@@ -157,4 +160,18 @@ func (s Summary) WriteText(w io.Writer, top int) {
 		}
 		fmt.Fprintf(w, "  %s (qa/%s)\n", p.URL, p.Report)
 	}
+}
+
+// ReadSummary reads the qa/summary.json a check wrote into dir; it
+// returns an error matching fs.ErrNotExist when none did.
+func ReadSummary(dir string) (*Summary, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		return nil, fmt.Errorf("read qa summary: %w", err)
+	}
+	var s Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("read qa summary %s: %w", filepath.Join(dir, "summary.json"), err)
+	}
+	return &s, nil
 }
