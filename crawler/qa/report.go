@@ -91,6 +91,18 @@ type SummaryLine struct {
 	Report  string   `json:"report"` // file name in the qa folder
 }
 
+// PixelScore and TextScore print the scores to three places, "" when
+// there is none (no live load).
+func (l SummaryLine) PixelScore() string { return score(l.Pixel) }
+func (l SummaryLine) TextScore() string  { return score(l.Text) }
+
+func score(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return fmt.Sprintf("%.3f", *p)
+}
+
 // worse orders pages worst first: by outcome, then by missing requests,
 // then by how far the replay looks from the live page, then by console
 // errors; the URL breaks ties so the order is stable.
