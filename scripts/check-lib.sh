@@ -76,3 +76,32 @@ for s in socks:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
+
+# venv_ok VENV NAME==VERSION...: whether the venv holds exactly these versions.
+venv_ok() {
+	local venv=$1
+	shift
+	"$venv/bin/python" - "$@" 2>/dev/null <<-'EOF'
+		import sys
+		from importlib.metadata import version
+		sys.exit(0 if all(version(n) == v for n, v in (p.split("==") for p in sys.argv[1:])) else 1)
+	EOF
+}
+
+# ensure_venv VENV NAME==VERSION...: a venv at VENV holding these pinned packages,
+# installed by pip only when one is missing or of another version.
+ensure_venv() {
+	local venv=$1
+	shift
+	if venv_ok "$venv" "$@"; then
+		log "reusing $venv ($*)"
+		return
+	fi
+	log "installing $* into $venv"
+	if ! "$venv/bin/python" -c '' 2>/dev/null; then
+		python3 -m venv --clear "$venv" || fail "python3 -m venv $venv failed (is the venv module installed?)"
+	fi
+	"$venv/bin/python" -m pip install --disable-pip-version-check --timeout 60 --retries 2 -q "$@" ||
+		fail "pip could not install $* into $venv"
+	venv_ok "$venv" "$@" || fail "$venv still lacks $* after pip install"
+}

@@ -39,24 +39,7 @@ command -v python3 >/dev/null || fail "python3 is needed to create the pywb venv
 command -v curl >/dev/null || fail "curl is needed"
 
 # --- 1. pywb and warcio -------------------------------------------------------
-venv_ok() {
-	"$VENV/bin/python" - "$PYWB_VERSION" "$WARCIO_VERSION" 2>/dev/null <<-'EOF'
-		import sys
-		from importlib.metadata import version
-		sys.exit(0 if (version("pywb"), version("warcio")) == tuple(sys.argv[1:3]) else 1)
-	EOF
-}
-if venv_ok; then
-	log "reusing $VENV (pywb $PYWB_VERSION, warcio $WARCIO_VERSION)"
-else
-	log "installing pywb $PYWB_VERSION and warcio $WARCIO_VERSION into $VENV"
-	if ! "$VENV/bin/python" -c '' 2>/dev/null; then
-		python3 -m venv --clear "$VENV" || fail "python3 -m venv $VENV failed (is the venv module installed?)"
-	fi
-	"$VENV/bin/python" -m pip install --disable-pip-version-check --timeout 60 --retries 2 -q \
-		"pywb==$PYWB_VERSION" "warcio==$WARCIO_VERSION" || fail "pip could not install pywb and warcio into $VENV"
-	venv_ok || fail "$VENV still lacks pywb $PYWB_VERSION and warcio $WARCIO_VERSION after pip install"
-fi
+ensure_venv "$VENV" "pywb==$PYWB_VERSION" "warcio==$WARCIO_VERSION"
 PY=$VENV/bin/python
 
 # --- 2. crawl the test site ---------------------------------------------------

@@ -44,24 +44,7 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 [[ -n $CHROMIUM ]] || fail "chromium is needed (Debian: apt-get install chromium; .ci/run installs it)"
 
 # --- 1. pywb, warcio and py-wacz ----------------------------------------------
-venv_ok() {
-	"$VENV/bin/python" - "$PYWB_VERSION" "$WARCIO_VERSION" "$WACZ_VERSION" 2>/dev/null <<-'EOF'
-		import sys
-		from importlib.metadata import version
-		sys.exit(0 if (version("pywb"), version("warcio"), version("wacz")) == tuple(sys.argv[1:4]) else 1)
-	EOF
-}
-if venv_ok; then
-	log "reusing $VENV (pywb $PYWB_VERSION, warcio $WARCIO_VERSION, wacz $WACZ_VERSION)"
-else
-	log "installing pywb $PYWB_VERSION, warcio $WARCIO_VERSION and wacz $WACZ_VERSION into $VENV"
-	if ! "$VENV/bin/python" -c '' 2>/dev/null; then
-		python3 -m venv --clear "$VENV" || fail "python3 -m venv $VENV failed"
-	fi
-	"$VENV/bin/python" -m pip install --disable-pip-version-check --timeout 60 --retries 2 -q \
-		"pywb==$PYWB_VERSION" "warcio==$WARCIO_VERSION" "wacz==$WACZ_VERSION" || fail "pip could not install into $VENV"
-	venv_ok || fail "$VENV still lacks the pinned pywb, warcio and wacz after pip install"
-fi
+ensure_venv "$VENV" "pywb==$PYWB_VERSION" "warcio==$WARCIO_VERSION" "wacz==$WACZ_VERSION"
 PY=$VENV/bin/python
 validate() {
 	"$VENV/bin/wacz" validate -f "$1" >"$WORK/logs/validate.log" 2>&1 || died validate "wacz validate rejected $1"
