@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Proof with real tools that arkisto's WACZ packages and `arkisto qa` work (issue 14):
 #   1. the venv of scripts/pywb-check.sh (.cache/venv) gets py-wacz ("wacz" on PyPI) too;
-#   2. the test site runs with robots.txt disallowing one article's lead images
-#      (/media/img/3-), and `arkisto crawl --wacz` crawls it into several WARC files;
+#   2. `arkisto crawl --wacz` crawls the test site into several WARC files, with
+#      --exclude on one article's lead image (/media/img/3-);
 #   3. `wacz validate` passes the package; it holds every WARC file stored, and a page
 #      list with titles; pywb's `wb-manager add --unpack-wacz` takes it and `wayback`
 #      replays every page of its page list;
 #   4. `arkisto qa --live` in headless Chromium against that pywb: a page whose
 #      requisites were all captured is complete (text the same as live); the article
-#      whose image robots.txt kept out is incomplete, reported with that image's URL
-#      and the reason "robots", and ranked worst;
+#      whose image --exclude kept out is incomplete, reported with that image's URL
+#      and the reason "out-of-scope" (crawl.log: excluded), and ranked worst;
 #   5. a crawl killed with SIGKILL and resumed with --wacz: the package validates and
 #      holds every WARC file, the repaired one included;
 #   6. `arkisto serve` with a job set to wacz: true, run every few seconds: after two
@@ -31,7 +31,7 @@ NPM_DIR=$(realpath -m .cache/replaywebpage)
 COLL=waczcheck
 WAIT=60           # seconds a server may take to answer
 CRAWL_TIMEOUT=180 # seconds a crawl may take
-DISALLOWED=/media/img/3- # robots.txt keeps article 3's lead image out of the crawl
+EXCLUDED=/media/img/3- # --exclude keeps article 3's lead image out of the crawl
 HELPER=scripts/pywb/wacz_check.py
 
 CHECK=wacz-check
@@ -59,16 +59,16 @@ go build -o "$WORK/arkisto-testsite" ./crawler/testsite/cmd/arkisto-testsite
 BIN=$WORK/arkisto
 read -r SITE_PORT SLOW_PORT WB_PORT SERVE_PORT RWP_PORT < <(free_ports 5)
 SITE=http://127.0.0.1:$SITE_PORT
-start site "$WORK" "$WORK/arkisto-testsite" --addr "127.0.0.1:$SITE_PORT" --disallow "$DISALLOWED"
+start site "$WORK" "$WORK/arkisto-testsite" --addr "127.0.0.1:$SITE_PORT"
 wait_http site "$SITE/robots.txt"
 
 COLLDIR=$WORK/crawls/$COLL
 log "arkisto crawl --wacz $SITE/"
 timeout "$CRAWL_TIMEOUT" "$BIN" crawl --delay 0 --metrics-addr "" --warc-max-size 100000 --wacz \
-	--output "$COLLDIR" "$SITE/" >"$WORK/logs/crawl.log" 2>&1 || died crawl "arkisto crawl --wacz failed"
+	--exclude "$EXCLUDED" --output "$COLLDIR" "$SITE/" >"$WORK/logs/crawl.log" 2>&1 || died crawl "arkisto crawl --wacz failed"
 PKG=$COLLDIR.wacz
 [[ -s $PKG ]] || died crawl "no package at $PKG"
-grep -q -- "-9998 .*$SITE$DISALLOWED" "$COLLDIR/logs/crawl.log" || fail "robots.txt did not keep $DISALLOWED out of the crawl"
+grep -q -- "-5000 .*$SITE$EXCLUDED.* excluded" "$COLLDIR/logs/crawl.log" || fail "--exclude did not keep $EXCLUDED out of the crawl"
 
 # --- 3. py-wacz and pywb take the package ----------------------------------------
 validate "$PKG"
@@ -84,9 +84,9 @@ wait_http wayback "http://127.0.0.1:$WB_PORT/$COLL/"
 "$PY" "$HELPER" replay "$PKG" "http://127.0.0.1:$WB_PORT" "$COLL" || died wayback "pywb did not replay every page of the package"
 
 # --- 4. arkisto qa in headless Chromium ----------------------------------------
-INCOMPLETE=$(awk -v p="$SITE$DISALLOWED" '$2 == -9998 && index($4, p) == 1 {print $6; exit}' "$COLLDIR/logs/crawl.log")
+INCOMPLETE=$(awk -v p="$SITE$EXCLUDED" '$2 == -5000 && index($4, p) == 1 {print $6; exit}' "$COLLDIR/logs/crawl.log")
 COMPLETE=$SITE/about/terms.html
-[[ -n $INCOMPLETE ]] || fail "no page embeds $DISALLOWED"
+[[ -n $INCOMPLETE ]] || fail "no page embeds $EXCLUDED"
 grep -F -e "\"url\":\"$INCOMPLETE\"" -e "\"url\":\"$COMPLETE\"" "$COLLDIR/logs/pages.jsonl" >"$WORK/qa-pages.jsonl"
 (($(wc -l <"$WORK/qa-pages.jsonl") == 2)) || fail "the page list lacks $INCOMPLETE or $COMPLETE"
 log "arkisto qa --live: $COMPLETE and $INCOMPLETE"
@@ -95,7 +95,7 @@ rc=0
 	--chromium "$CHROMIUM" >"$WORK/logs/qa.log" 2>&1 || rc=$?
 cat "$WORK/logs/qa.log" | grep -v "level=INFO" || true
 ((rc == 1)) || died qa "arkisto qa exited with $rc, want 1 (one page incomplete)"
-"$PY" "$HELPER" qa "$COLLDIR/qa" "$COMPLETE" "$INCOMPLETE" "$SITE$DISALLOWED" robots || fail "qa's reports are wrong (above)"
+"$PY" "$HELPER" qa "$COLLDIR/qa" "$COMPLETE" "$INCOMPLETE" "$SITE$EXCLUDED" out-of-scope || fail "qa's reports are wrong (above)"
 ! grep -q Traceback "$WORK/logs/wayback.log" || died wayback "pywb logged an exception"
 
 # --- 5. a killed and resumed crawl ------------------------------------------------

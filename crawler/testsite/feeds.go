@@ -25,9 +25,6 @@ func baseURL(r *http.Request) string { return "http://" + r.Host }
 func (s *Site) serveRobots(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	b.WriteString("# The Arkisto Herald\nUser-agent: *\nDisallow: /private/\n")
-	for _, p := range s.opts.Disallow {
-		b.WriteString("Disallow: " + p + "\n")
-	}
 	if d := s.opts.CrawlDelay; d > 0 {
 		b.WriteString("Crawl-delay: " + strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "\n")
 	}

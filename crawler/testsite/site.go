@@ -23,11 +23,6 @@ type Options struct {
 	// Latency delays every response (before its headers), so a crawl takes
 	// a while: kill/resume tests need time to kill.
 	Latency time.Duration
-	// Disallow adds Disallow lines for every robot to robots.txt, so a
-	// check can have a crawl that obeys it leave out chosen URLs, such as
-	// one article's images (scripts/wacz-check.sh). ExpectedURLs does not
-	// know of them.
-	Disallow []string
 	// KeepRaw keeps the bytes written for the last request of every path,
 	// for RawResponse. Off by default: on a 5,000-article crawl it holds
 	// every response in memory.

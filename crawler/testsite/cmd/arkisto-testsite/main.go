@@ -48,10 +48,6 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.IntVar(&opts.Articles, "articles", 0, "number of articles (0 = the site's default)")
 	fs.DurationVar(&opts.CrawlDelay, "crawl-delay", 0, "Crawl-delay announced in robots.txt")
 	fs.DurationVar(&opts.Latency, "latency", 0, "delay before each response")
-	fs.Func("disallow", "a path prefix robots.txt disallows to every robot (repeatable)", func(p string) error {
-		opts.Disallow = append(opts.Disallow, p)
-		return nil
-	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
