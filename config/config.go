@@ -36,6 +36,7 @@ type Config struct {
 	SeedsFile string   `yaml:"seeds_file"` // its seeds are in Seeds once Finish ran
 	Job       string   `yaml:"job" crawl:"defines"`
 	Output    string   `yaml:"output"` // where the crawl is, however it is spelled
+	WACZ      bool     `yaml:"wacz"`   // package the collection as a WACZ file when a run ends
 
 	Scope    ScopeMode  `yaml:"scope" crawl:"defines"`
 	Include  []string   `yaml:"include" crawl:"defines"`

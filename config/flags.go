@@ -12,6 +12,7 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.SeedsFile, "seeds-file", c.SeedsFile, "file of seed URLs, one per line, # starts a comment")
 	fs.StringVar(&c.Job, "job", c.Job, "job name, in warcinfo and the metrics' crawl_job label (default: the --output folder's name, else the first seed's host, with its port if not the default)")
 	fs.StringVar(&c.Output, "output", c.Output, "collection folder (default: collections/<job>)")
+	fs.BoolVar(&c.WACZ, "wacz", c.WACZ, "when the crawl ends, package the collection as <output>.wacz (WACZ 1.1.1, as arkisto wacz does)")
 	fs.StringVar((*string)(&c.Scope), "scope", string(c.Scope), "which links to follow: host, domain (registrable domain and subdomains; an IP seed scopes to that address) or prefix")
 	fs.StringArrayVar(&c.Include, "include", c.Include, "regexp: URLs matching it are in scope too (repeatable)")
 	fs.StringArrayVar(&c.Exclude, "exclude", c.Exclude, "regexp: URLs matching it are never fetched (repeatable)")

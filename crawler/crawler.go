@@ -23,6 +23,7 @@ import (
 	"arkisto/crawler/metrics"
 	"arkisto/crawler/scope"
 	"arkisto/warc"
+	"arkisto/warc/wacz"
 )
 
 // ErrInterrupted is returned by Run when the crawl was stopped by its context
@@ -64,6 +65,7 @@ type Crawler struct {
 	index    *warc.IndexWriter
 	dedup    *warc.DedupIndex // nil when --dedup off
 	crawlLog *crawlLog
+	pages    *wacz.PageList // the HTML pages captured, for a WACZ package
 	metrics  *metrics.Metrics
 	counters counters
 	tally    *tally     // this run's crawl.log lines, for the summary

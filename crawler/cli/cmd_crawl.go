@@ -136,7 +136,13 @@ func runCrawl(cmd *cobra.Command, cfg config.Config, verbose bool, abort <-chan 
 		}()
 	}
 	logger.Info("crawl starting", "job", cfg.Job, "output", cfg.Output, "seeds", len(cfg.StartURLs()))
-	return c.Run(ctx)
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	if cfg.WACZ {
+		return packageCrawl(ctx, cmd, cfg)
+	}
+	return nil
 }
 
 // beginning says which collection a crawl uses and how it begins there.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"arkisto/crawler"
+	"arkisto/crawler/qa"
 	"arkisto/crawler/report"
 )
 
@@ -20,7 +21,7 @@ func newReportCommand() *cobra.Command {
 		Long: `Write one HTML file about the collection DIR, from its logs/crawl.log, indexes/index.cdxj
 and WARC files: totals, status codes, MIME types, hosts, the URLs that failed and why, the pages
 whose requisites are missing from the collection (and why: robots, scope, error, never fetched),
-and a plot of fetches over time. It loads nothing from anywhere (inline CSS and SVG, no script).
+a plot of fetches over time, and what arkisto qa found (DIR/qa/summary.json) when it ran. It loads nothing from anywhere (inline CSS and SVG, no script).
 Default file: DIR/logs/report.html. Exit status: 0, 2 when DIR holds no crawl.log.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -34,6 +35,12 @@ Default file: DIR/logs/report.html. Exit status: 0, 2 when DIR holds no crawl.lo
 			}
 			r, err := report.Build(cmd.Context(), collection.Dir, collection.CrawlLog(), collection.Index(), files)
 			if err != nil {
+				return err
+			}
+			// What arkisto qa found, when it ran.
+			switch r.QA, err = qa.ReadSummary(collection.QA()); {
+			case errors.Is(err, fs.ErrNotExist):
+			case err != nil:
 				return err
 			}
 			if out == "" {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"arkisto/crawler/crawllog"
+	"arkisto/crawler/qa"
 )
 
 // Report is what the HTML shows of a collection.
@@ -43,6 +44,9 @@ type Report struct {
 	MoreFailures int
 	Missing      []PageMissing
 	Timeline     Timeline
+	// QA is what `arkisto qa` last found (DIR/qa/summary.json), nil when
+	// it never ran.
+	QA *qa.Summary
 }
 
 // Count is one row of a breakdown.

@@ -64,6 +64,10 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) Ru
 	}
 	r.Counts = live()
 	r.Counts.WARCFiles, r.Counts.WARCBytes = newFiles(cfg.Output, before)
+	if cfg.WACZ && (r.Outcome == OutcomeSuccess || r.Outcome == OutcomeTimedOut) {
+		// Before the end is recorded: a run recorded done has its package.
+		packageRun(ctx, cfg, log)
+	}
 	if err := j.history.save(r); err != nil {
 		log.Error("record run end", "err", err)
 	}
