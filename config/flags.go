@@ -10,12 +10,14 @@ import (
 // The defaults shown in --help are c's current values.
 func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.SeedsFile, "seeds-file", c.SeedsFile, "file of seed URLs, one per line, # starts a comment")
-	fs.StringVar(&c.Job, "job", c.Job, "job name (default: the first seed's host)")
+	fs.StringVar(&c.Job, "job", c.Job, "job name, in warcinfo and the metrics' crawl_job label (default: the --output folder's name, else the first seed's host, with its port if not the default)")
 	fs.StringVar(&c.Output, "output", c.Output, "collection folder (default: collections/<job>)")
+	fs.BoolVar(&c.WACZ, "wacz", c.WACZ, "when the crawl ends, package the collection as <output>.wacz (WACZ 1.1.1, as arkisto wacz does)")
 	fs.StringVar((*string)(&c.Scope), "scope", string(c.Scope), "which links to follow: host, domain (registrable domain and subdomains; an IP seed scopes to that address) or prefix")
 	fs.StringArrayVar(&c.Include, "include", c.Include, "regexp: URLs matching it are in scope too (repeatable)")
 	fs.StringArrayVar(&c.Exclude, "exclude", c.Exclude, "regexp: URLs matching it are never fetched (repeatable)")
 	fs.IntVar(&c.MaxDepth, "max-depth", c.MaxDepth, "link hops from a seed; page requisites may go two hops further")
+	fs.StringVar((*string)(&c.Embeds), "embeds", string(c.Embeds), "where page requisites (images, CSS, scripts) may come from: any (any host, so pages replay whole) or scope (only what the scope admits)")
 	fs.IntVar(&c.MaxPages, "max-pages", c.MaxPages, "stop cleanly after this many fetches (0 = no limit)")
 	fs.DurationVar(&c.Delay, "delay", c.Delay, "minimum gap between two requests to one host")
 	fs.IntVar(&c.HostConcurrency, "host-concurrency", c.HostConcurrency, "requests at once to one host (at most 100)")
@@ -51,7 +53,8 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.BoolVar(&c.RobotsSitemaps, "robots-sitemaps", c.RobotsSitemaps, "follow the Sitemap: lines of robots.txt")
 	fs.BoolVar(&c.GuessSitemap, "guess-sitemap", c.GuessSitemap, "also try /sitemap.xml on every host")
 	fs.StringVar(&c.Since, "since", c.Since, `only take sitemap and feed entries newer than this date ("2026-01-02", RFC 3339) or age ("36h", "7d"); undated entries are taken`)
-	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, `serve /metrics and /healthz here ("" disables)`)
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, `serve /metrics and /healthz here ("" disables); when the default port is busy, the next free one is taken`)
+	fs.BoolVar(&c.MetricsPublic, "metrics-public", c.MetricsPublic, "allow a --metrics-addr that other machines can reach (anyone reaching it reads the metrics)")
 	fs.StringVar(&c.Pushgateway, "pushgateway", c.Pushgateway, "Prometheus Pushgateway URL to push metrics to during and at the end of the crawl")
 }
 

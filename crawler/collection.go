@@ -10,6 +10,7 @@ import (
 	"arkisto/config"
 	"arkisto/crawler/frontier"
 	"arkisto/warc"
+	"arkisto/warc/wacz"
 )
 
 // useFrontier sets the frontier Run crawls from: the one given in Options,
@@ -44,7 +45,7 @@ func (c *Crawler) open(ctx context.Context) error {
 		return err
 	}
 	var err error
-	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog()); err != nil {
+	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog(), c.tally); err != nil {
 		return err
 	}
 	if c.cfg.DryRun {
@@ -56,8 +57,8 @@ func (c *Crawler) open(ctx context.Context) error {
 	return nil
 }
 
-// openArchive opens the WARC writer, the index writer and the
-// deduplication index.
+// openArchive opens the WARC writer, the index writer, the page list
+// and the deduplication index.
 func (c *Crawler) openArchive() error {
 	hostname, _ := os.Hostname()
 	w, err := warc.NewWriter(warc.Options{
@@ -83,13 +84,16 @@ func (c *Crawler) openArchive() error {
 	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: c.layout.State()}); err != nil {
 		return errors.Join(err, w.Close())
 	}
+	if c.pages, err = wacz.OpenPageList(c.layout.Pages()); err != nil {
+		return errors.Join(err, w.Close(), c.index.Close())
+	}
 	if c.cfg.Dedup == config.DedupDigest {
 		path := c.cfg.DedupDB
 		if path == "" {
 			path = c.layout.DedupDB()
 		}
 		if c.dedup, err = warc.OpenDedupIndex(path); err != nil {
-			return errors.Join(err, w.Close(), c.index.Close())
+			return errors.Join(err, w.Close(), c.index.Close(), c.pages.Close())
 		}
 	}
 	return nil
@@ -149,6 +153,9 @@ func (c *Crawler) close(ctx context.Context) error {
 	}
 	if c.crawlLog != nil {
 		errs = append(errs, c.crawlLog.Close())
+	}
+	if c.pages != nil {
+		errs = append(errs, c.pages.Close())
 	}
 	if c.dedup != nil {
 		errs = append(errs, c.dedup.Close())
