@@ -20,6 +20,7 @@ type messageFacts struct {
 	payloadSize   int64  // bytes the payload digest covers; 0 without one
 	status        int    // final status of a response; 0 for requests and unparsable blocks
 	mime          string // Content-Type without parameters, lower case; "" when absent
+	contentCoding string // Content-Encoding of a response, "" when absent
 	method        string // request method; for responses, the method the response answered
 	// headStart and headEnd delimit the final response's status line and
 	// header, blank line included, in the block: what a revisit record
@@ -41,6 +42,7 @@ func scanResponse(b Block, method string, buf []byte) (messageFacts, error) {
 		facts.headStart, facts.headEnd = start, pos()
 		facts.status = resp.StatusCode
 		facts.mime = MediaType(resp.Header.Get("Content-Type"))
+		facts.contentCoding = resp.Header.Get("Content-Encoding")
 		return resp.Body, nil
 	})
 	return facts, err
