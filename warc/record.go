@@ -45,7 +45,7 @@ type pendingRecord struct {
 	// into the member uncompressed: the payload of a response whose
 	// payload is already compressed (see alreadyCompressed).
 	storeFrom int64
-	written     Written // File, Offset and Length are filled in once written
+	written   Written // File, Offset and Length are filled in once written
 }
 
 type headerField struct{ name, value string }

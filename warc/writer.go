@@ -71,9 +71,9 @@ type Writer struct {
 	mu     sync.Mutex
 	closed bool
 	serial int
-	cur    *warcFile    // nil while no file is open
-	member *memberWriter
-	buf    []byte       // copies blocks into gz; io.Copy would allocate one per record
+	cur    *warcFile     // nil while no file is open
+	member *memberWriter // reused across members: its deflate tables are costly to allocate
+	buf    []byte        // copies blocks into member; io.Copy would allocate one per record
 }
 
 // NewWriter checks opts and creates the output folder. The first file is
