@@ -57,10 +57,7 @@ pages_only=(--exclude '\.(jpg|png|webp|gif|svg|ico|woff2|js)$')
 
 variants=(arkisto arkisto-pages arkisto-dry)
 if [[ -n "${BASE:-}" ]]; then
-	echo "== building the arkisto of $BASE"
-	mkdir -p "$work/base-src"
-	git archive "$BASE" | tar -x -C "$work/base-src"
-	(cd "$work/base-src" && go build -o "$work/bin/arkisto-base" .)
+	bench_build_base "$BASE"
 	variants+=(base base-pages)
 	if "$work/bin/arkisto-base" crawl --help 2>&1 | grep -q -- --dry-run; then variants+=(base-dry); fi
 fi

@@ -1,6 +1,9 @@
 package warc
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // alreadyCompressed reports whether an HTTP payload of media type mime,
 // sent with Content-Encoding coding, is compressed data that deflate cannot
@@ -28,4 +31,41 @@ func alreadyCompressed(mime, coding string) bool {
 		return false
 	}
 	return strings.HasPrefix(mime, "video/") || strings.HasPrefix(mime, "audio/")
+}
+
+// Sampling what a payload holds: sampleSize bytes from its middle, whose
+// bytes must carry at least minEntropy bits each to count as compressed.
+// Compressed data carries close to 8: samples of JPEG, PNG and WOFF2 files
+// measured 7.87 to 7.96, random bytes 7.95. Text carries about 5, and a
+// file of zeros, as some test servers send for video, none.
+const (
+	sampleSize = 4 << 10
+	minEntropy = 7.5
+)
+
+// looksCompressed reports whether the payload of block, which starts at
+// from, reads like compressed data: a check on what the media type claims,
+// so that a mislabelled or synthetic payload is still deflated. A payload
+// too short to sample is deflated too: there is little to save.
+func looksCompressed(block Block, from int64) bool {
+	size := block.Size() - from
+	if from <= 0 || size < sampleSize {
+		return false
+	}
+	var sample [sampleSize]byte
+	if _, err := block.ReadAt(sample[:], from+(size-sampleSize)/2); err != nil {
+		return false
+	}
+	var counts [256]int
+	for _, c := range sample {
+		counts[c]++
+	}
+	bits := 0.0
+	for _, n := range counts {
+		if n > 0 {
+			p := float64(n) / sampleSize
+			bits -= p * math.Log2(p)
+		}
+	}
+	return bits >= minEntropy
 }

@@ -2,6 +2,7 @@ package warc
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -21,16 +22,21 @@ func TestWriterStoresCompressedPayloads(t *testing.T) {
 		noise[i] = byte(rng.Uint32())
 	}
 	page := testPage()
+	text := []byte(hex.EncodeToString(noise)) // compresses to about half, into bytes that look random
 	tests := []struct {
 		name, headers string
 		body          []byte
 		stored        bool
 	}{
 		{"jpeg", "Content-Type: image/jpeg\r\n", noise, true},
-		{"gzip-encoded page", "Content-Type: text/html\r\nContent-Encoding: gzip\r\n", gzipBytes(t, page), true},
+		{"gzip-encoded page", "Content-Type: text/html\r\nContent-Encoding: gzip\r\n", gzipBytes(t, text), true},
 		{"video, chunked", "Content-Type: video/mp4\r\nTransfer-Encoding: chunked\r\n", chunked(noise[:70_000]), true},
 		{"html", "Content-Type: text/html; charset=utf-8\r\n", page, false},
 		{"wav", "Content-Type: audio/wav\r\n", page, false},
+		// What the type claims is checked: zeros (as test servers send for
+		// video) and text are deflated, whatever their label.
+		{"video of zeros", "Content-Type: video/mp4\r\n", make([]byte, 100_000), false},
+		{"text labelled jpeg", "Content-Type: image/jpeg\r\n", page, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,6 +74,9 @@ func TestWriterStoresCompressedPayloads(t *testing.T) {
 			// The body's bytes, verbatim, only when stored; the headers never.
 			if verbatim := bytes.Contains(member, tc.body[len(tc.body)/2:len(tc.body)/2+2000]); verbatim != tc.stored {
 				t.Errorf("body verbatim in the member: %v, want %v", verbatim, tc.stored)
+			}
+			if deflated := written.Length < int64(len(resp))/2; deflated == tc.stored {
+				t.Errorf("member of %d bytes for a response of %d: deflated %v, want %v", written.Length, len(resp), deflated, !tc.stored)
 			}
 			if bytes.Contains(member, []byte("WARC-Target-URI: ")) || bytes.Contains(member, []byte("HTTP/1.1 200 OK")) {
 				t.Errorf("record or HTTP headers stored verbatim: they should be deflated")

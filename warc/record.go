@@ -129,7 +129,7 @@ func (p *Prepared) exchangeRecords(version string) (response, request *pendingRe
 	response = exchangeRecord(gowarc.Response, respID, reqID, p.ex, dateText, date, p.resp)
 	response.contentType = contentTypeResponse
 	response.block = p.ex.Response
-	if alreadyCompressed(p.resp.mime, p.resp.contentCoding) {
+	if alreadyCompressed(p.resp.mime, p.resp.contentCoding) && looksCompressed(p.ex.Response, p.resp.headEnd) {
 		response.storeFrom = p.resp.headEnd
 	}
 	if p.ex.Truncated != "" {
