@@ -24,22 +24,17 @@ func TestDryRunFetchesTheCrawlAndArchivesNothing(t *testing.T) {
 		t.Fatalf("dry run: %v", err)
 	}
 
-	data, err := os.ReadFile(filepath.Join(cfg.Output, "logs", "crawl.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var fetched []string
-	for line := range strings.Lines(string(data)) {
-		f := strings.Fields(line)
-		if len(f) < 12 || strings.HasPrefix(f[1], "-") {
+	for _, l := range readCrawlLog(t, cfg) {
+		if strings.HasPrefix(l.status, "-") {
 			continue
 		}
-		fetched = append(fetched, f[3])
-		if f[9] != "-" {
-			t.Errorf("dry-run line for %s has digest %q, want -", f[3], f[9])
+		fetched = append(fetched, l.url)
+		if l.digest != "-" {
+			t.Errorf("dry-run line for %s has digest %q, want -", l.url, l.digest)
 		}
-		if f[6] == "-" && f[1] == "200" {
-			t.Errorf("dry-run line for %s has no MIME type: %s", f[3], line)
+		if l.mime == "-" && l.status == "200" {
+			t.Errorf("dry-run line for %s has no MIME type: %s", l.url, l.raw)
 		}
 	}
 	slices.Sort(fetched)

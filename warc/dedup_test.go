@@ -31,14 +31,7 @@ func TestDedupIndexKeepsTheFirstCaptureAcrossReopen(t *testing.T) {
 	if _, found, err := idx.Lookup("sha1:BBBB"); err != nil || found {
 		t.Errorf("Lookup of an unknown digest = found %v, err %v", found, err)
 	}
-	if err := idx.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	idx, err = OpenDedupIndex(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	idx = reopenDedupIndex(t, idx, path)
 	defer idx.Close()
 	got, found, err := idx.Lookup("sha1:AAAA")
 	if err != nil || !found {
@@ -81,13 +74,20 @@ func TestDedupIndexFindsEntriesBeforeTheyAreCommitted(t *testing.T) {
 		}
 	}
 	check(idx, "before Close")
+	idx = reopenDedupIndex(t, idx, path)
+	defer idx.Close()
+	check(idx, "after reopen")
+}
+
+// reopenDedupIndex closes idx and opens the file at path again.
+func reopenDedupIndex(t *testing.T, idx *DedupIndex, path string) *DedupIndex {
+	t.Helper()
 	if err := idx.Close(); err != nil {
 		t.Fatal(err)
 	}
-	idx, err = OpenDedupIndex(path)
+	idx, err := OpenDedupIndex(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
-	check(idx, "after reopen")
+	return idx
 }
