@@ -7,7 +7,9 @@ type leaseKey struct {
 	attempt  int
 }
 
-func keyOf(it Item) leaseKey { return leaseKey{url: it.URL, priority: it.Priority, attempt: it.Attempt} }
+func keyOf(it Item) leaseKey {
+	return leaseKey{url: it.URL, priority: it.Priority, attempt: it.Attempt}
+}
 
 func (k leaseKey) leased() leaseKey { return k }
 

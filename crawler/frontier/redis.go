@@ -196,7 +196,7 @@ func newRedisKeys(crawlID string) redisKeys {
 	return redisKeys{prefix: "arkisto:{" + crawlID + "}:"}
 }
 
-func (k redisKeys) meta() string       { return k.prefix + "meta" }
+func (k redisKeys) meta() string         { return k.prefix + "meta" }
 func (k redisKeys) host(h string) string { return k.prefix + "h:" + h }
 
 // broadcastLocked wakes every Next of this process waiting for a change.

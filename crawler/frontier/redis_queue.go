@@ -294,4 +294,3 @@ func (r *Redis) Stats() Stats {
 }
 
 const statsTimeout = 5 * time.Second
-

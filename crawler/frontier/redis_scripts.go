@@ -83,8 +83,8 @@ return 1
 // dueScript finds a host whose ready time has come, one of the first
 // ARGV[4] at random (ARGV[3] picks), so that concurrent callers seldom
 // race for one host, and returns it with its version, state and most
-// urgent priority. With none, it returns '' with the earliest ready time
-// ('' when no host is eligible), the URLs queued and the leases held.
+// urgent priority. With none, it returns ” with the earliest ready time
+// (” when no host is eligible), the URLs queued and the leases held.
 // ARGV: P, now µs, pick, candidates.
 var dueScript = redis.NewScript(luaHelpers + `
 local hosts = redis.call('ZRANGE', P..'ready', '-inf', ARGV[2], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[4]))

@@ -194,7 +194,6 @@ func (s *Server) Restart(t testing.TB) {
 	}
 }
 
-
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
