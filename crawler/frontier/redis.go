@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -196,8 +197,9 @@ func newRedisKeys(crawlID string) redisKeys {
 	return redisKeys{prefix: "arkisto:{" + crawlID + "}:"}
 }
 
-func (k redisKeys) meta() string         { return k.prefix + "meta" }
-func (k redisKeys) host(h string) string { return k.prefix + "h:" + h }
+func (k redisKeys) meta() string           { return k.prefix + "meta" }
+func (k redisKeys) host(h string) string   { return k.prefix + "h:" + h }
+func (k redisKeys) robots(h string) string { return k.prefix + "robots:" + h }
 
 // broadcastLocked wakes every Next of this process waiting for a change.
 func (r *Redis) broadcastLocked() {
@@ -255,3 +257,48 @@ func (r *Redis) Close() error {
 // closeTimeout bounds Close's hand-back of items in flight; what it cannot
 // hand back comes back when the leases expire.
 const closeTimeout = 10 * time.Second
+
+// Clear deletes every key of the crawl: a crawl started over (--fresh),
+// or a benchmark's leftovers. Other processes of the crawl must be gone.
+func (r *Redis) Clear(ctx context.Context) error {
+	iter := r.client.Scan(ctx, 0, r.keys.prefix+"*", 1000).Iterator()
+	var batch []string
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := r.client.Unlink(ctx, batch...).Err()
+		batch = batch[:0]
+		return err
+	}
+	for iter.Next(ctx) {
+		if batch = append(batch, iter.Val()); len(batch) == 1000 {
+			if err := flush(); err != nil {
+				return fmt.Errorf("clear crawl: %w", err)
+			}
+		}
+	}
+	if err := errors.Join(iter.Err(), flush()); err != nil {
+		return fmt.Errorf("clear crawl: %w", err)
+	}
+	r.mu.Lock()
+	clear(r.leases)
+	clear(r.known)
+	r.mu.Unlock()
+	return nil
+}
+
+// UsedMemory is Redis's used_memory (INFO memory): what the whole server
+// holds, for measurements.
+func (r *Redis) UsedMemory(ctx context.Context) (int64, error) {
+	info, err := r.client.Info(ctx, "memory").Result()
+	if err != nil {
+		return 0, fmt.Errorf("read redis memory: %w", err)
+	}
+	for line := range strings.SplitSeq(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+			return strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("read redis memory: no used_memory in INFO")
+}

@@ -228,4 +228,3 @@ func TestRedisPassword(t *testing.T) {
 		t.Errorf("RedactURL = %s", got)
 	}
 }
-
