@@ -18,6 +18,7 @@ import (
 func (c *Crawler) useFrontier() (closeFrontier func() error, err error) {
 	if c.opts.Frontier != nil {
 		c.frontier = c.opts.Frontier
+		c.rules.use(c.frontier)
 		return func() error { return nil }, nil
 	}
 	fo := frontier.Options{HostConcurrency: c.cfg.HostConcurrency}
@@ -29,6 +30,7 @@ func (c *Crawler) useFrontier() (closeFrontier func() error, err error) {
 		return nil, err
 	}
 	c.frontier = own
+	c.rules.use(c.frontier)
 	return own.Close, nil
 }
 

@@ -59,7 +59,6 @@ type Crawler struct {
 	stats    liveStats
 	scope    *scope.Scope
 	rules    *hostRules
-	health   *hostHealth
 	writer   *warc.Writer
 	index    *warc.IndexWriter
 	dedup    *warc.DedupIndex // nil when --dedup off
@@ -132,7 +131,6 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		layout:    Layout{Dir: cfg.Output},
 		scope:     sc,
 		rules:     newHostRules(cfg, opts.RobotsTTL),
-		health:    newHostHealth(),
 		since:     since,
 		metrics:   opts.Metrics,
 	}, nil
