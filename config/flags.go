@@ -52,6 +52,8 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.Since, "since", c.Since, `only take sitemap and feed entries newer than this date ("2026-01-02", RFC 3339) or age ("36h", "7d"); undated entries are taken`)
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, `serve /metrics and /healthz here ("" disables)`)
 	fs.StringVar(&c.Pushgateway, "pushgateway", c.Pushgateway, "Prometheus Pushgateway URL to push metrics to during and at the end of the crawl")
+	fs.StringVar(&c.Frontier, "frontier", c.Frontier, "redis://[:password@]host:port/db (rediss:// for TLS): crawl on a frontier shared with other arkisto processes, here or on other machines, instead of the collection's own")
+	fs.StringVar(&c.CrawlID, "crawl-id", c.CrawlID, "the crawl's name in the shared frontier: every process of the crawl gives the same one")
 }
 
 // ApplyChanged copies the flags the user set on src onto dst, so flags win

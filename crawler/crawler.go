@@ -141,7 +141,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 // finish (Options.Abort cuts it short); every WARC file is closed before
 // Run returns.
 func (c *Crawler) Run(ctx context.Context) (err error) {
-	closeFrontier, err := c.useFrontier()
+	closeFrontier, err := c.useFrontier(ctx)
 	if err != nil {
 		return err
 	}
@@ -156,6 +156,9 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	fetchCtx, stopFetching := c.fetchContext(ctx)
 	defer stopFetching()
 	if err := c.pushSeeds(fetchCtx); err != nil {
+		if ctx.Err() != nil { // a shared frontier's pushes end with the context
+			return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+		}
 		return err
 	}
 	takeCtx, stopTaking := context.WithCancel(ctx)

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -201,4 +202,85 @@ func (c *Crawler) recordStart(meta metaStore) error {
 type metaStore interface {
 	Meta(key string) ([]byte, error)
 	SetMeta(key string, value []byte) error
+}
+
+// PrepareShared decides how this process begins its part of a crawl on a
+// shared frontier (s.Given.Frontier, a Redis URL, and s.Given.CrawlID),
+// as Prepare does for a collection's own frontier. The first process
+// records the crawl's seeds and settings there (Run does); a process that
+// states no crawl (no seeds, no config file) joins with the recorded
+// config, the flags given now applied; one that states a crawl joins when
+// the settings that define it and its politeness settings
+// (config.SharedDifferences) agree. A crawl that ran to its end, Fresh,
+// or StartOver on a mismatch clears the frontier for a new crawl.
+func PrepareShared(ctx context.Context, s Start) (Plan, error) {
+	f, err := frontier.OpenRedis(ctx, s.Given.Frontier, s.Given.CrawlID, frontier.RedisOptions{})
+	if err != nil {
+		return Plan{}, fmt.Errorf("read crawl %s: %w", s.Given.CrawlID, err)
+	}
+	defer f.Close()
+	recorded, finished, err := readRunMeta(f)
+	if err != nil {
+		return Plan{}, err
+	}
+	where := "crawl " + s.Given.CrawlID + " in the shared frontier"
+	if recorded == nil || finished || s.Fresh {
+		if !s.Stated {
+			return Plan{}, &config.FieldError{Field: "seeds", Reason: where + " has no unfinished crawl to join: give its seeds or config to start it"}
+		}
+		if err := s.Given.Validate(); err != nil {
+			return Plan{}, err
+		}
+		if recorded != nil {
+			if err := f.Clear(ctx); err != nil {
+				return Plan{}, err
+			}
+		}
+		return Plan{Config: s.Given}, nil
+	}
+	next := s.Given
+	if !s.Stated {
+		next = *recorded
+		if s.Override != nil {
+			if err := s.Override(&next); err != nil {
+				return Plan{}, err
+			}
+		}
+		next.Frontier, next.CrawlID = s.Given.Frontier, s.Given.CrawlID
+		if s.Given.Output != "" {
+			next.Output = s.Given.Output
+		}
+		if err := next.Validate(); err != nil {
+			return Plan{}, err
+		}
+	}
+	diffs := config.SharedDifferences(*recorded, next)
+	switch {
+	case len(diffs) == 0:
+		return Plan{Config: next, Resumes: true}, nil
+	case s.Mismatch == Refuse:
+		return Plan{}, &MismatchError{Dir: where, Differences: diffs}
+	}
+	if err := f.Clear(ctx); err != nil {
+		return Plan{}, err
+	}
+	return Plan{Config: next, Dropped: diffs}, nil
+}
+
+// FrontierOptions are the politeness options of cfg's frontier.
+func FrontierOptions(cfg config.Config) frontier.Options {
+	fo := frontier.Options{HostConcurrency: cfg.HostConcurrency}
+	if cfg.HostConcurrency > 1 {
+		fo.MinGap = cfg.Delay
+	}
+	return fo
+}
+
+// openShared opens the crawl's shared frontier for Run.
+func openShared(ctx context.Context, cfg config.Config) (*frontier.Redis, error) {
+	f, err := frontier.OpenRedis(ctx, cfg.Frontier, cfg.CrawlID, frontier.RedisOptions{Options: FrontierOptions(cfg)})
+	if err != nil {
+		return nil, fmt.Errorf("open crawl %s: %w", cfg.CrawlID, err)
+	}
+	return f, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -94,3 +95,32 @@ func (r *Redis) SaveRobots(ctx context.Context, host string, f RobotsFile) error
 
 // Shared: other processes of the crawl change the book too.
 func (r *Redis) Shared() bool { return true }
+
+// metaTimeout bounds Meta and SetMeta, whose signatures (Bolt's) carry no
+// context.
+const metaTimeout = 10 * time.Second
+
+// Meta returns the run metadata stored under key (the seeds and settings
+// every process of the crawl must agree with), or nil when there is none.
+func (r *Redis) Meta(key string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), metaTimeout)
+	defer cancel()
+	v, err := r.client.HGet(ctx, r.keys.meta(), key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read frontier metadata %q: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta stores value under key.
+func (r *Redis) SetMeta(key string, value []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), metaTimeout)
+	defer cancel()
+	if err := r.client.HSet(ctx, r.keys.meta(), key, value).Err(); err != nil {
+		return fmt.Errorf("write frontier metadata %q: %w", key, err)
+	}
+	return nil
+}
