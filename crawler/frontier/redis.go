@@ -40,6 +40,7 @@ type Redis struct {
 	keys   redisKeys
 	rules  politeness
 	opts   RedisOptions
+	trips  tripCounter
 
 	mu      sync.Mutex
 	leases  map[string][]redisLease // host -> its items this process has in flight
@@ -119,6 +120,7 @@ func OpenRedis(ctx context.Context, rawURL, crawlID string, opts RedisOptions) (
 		stopRenew: make(chan struct{}),
 		renewDone: make(chan struct{}),
 	}
+	client.AddHook(&r.trips)
 	go r.renew()
 	return r, nil
 }

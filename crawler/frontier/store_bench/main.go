@@ -126,6 +126,9 @@ func run(ctx context.Context, c config) error {
 	}
 
 	start = time.Now()
+	if r, ok := f.(*frontier.Redis); ok {
+		mem = &redisMemory{r: r, trips: r.RoundTrips()}
+	}
 	n, err := drain(ctx, f, c.workers, c.fetch)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
@@ -137,6 +140,7 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("drained %d URLs, queued %d", n, c.urls)
 	}
 	report("dequeue", n, time.Since(start), c.dir, &peak)
+	mem.roundTrips("dequeued (Next and Done)", n)
 	if err := clearRedis(ctx, c); err != nil {
 		return err
 	}

@@ -11,8 +11,9 @@ import (
 // redisMemory measures what a Redis frontier adds to Redis's used_memory
 // (INFO memory): the whole server's, so it runs best on a Redis of its own.
 type redisMemory struct {
-	r    *frontier.Redis // nil for the other stores
-	base int64
+	r     *frontier.Redis // nil for the other stores
+	base  int64
+	trips int64 // round trips at the last report
 }
 
 // startRedisMemory clears the crawl's keys and notes the memory Redis uses
@@ -41,6 +42,7 @@ func (m *redisMemory) report(ctx context.Context, what string, n int) error {
 	fmt.Printf("redis    used_memory +%d MB for %d %s URLs: %.1f bytes per %s URL\n",
 		(used-m.base)>>20, n, what, float64(used-m.base)/float64(n), what)
 	m.base = used
+	m.roundTrips(what, n)
 	return nil
 }
 
@@ -66,4 +68,15 @@ func clearRedis(ctx context.Context, c config) error {
 		return err
 	}
 	return errors.Join(r.Clear(ctx), r.Close())
+}
+
+// roundTrips prints the round trips to Redis since the last report, per
+// URL of n.
+func (m *redisMemory) roundTrips(what string, n int) {
+	if m.r == nil || n == 0 {
+		return
+	}
+	trips := m.r.RoundTrips()
+	fmt.Printf("redis    %d round trips for %d %s URLs: %.2f per URL\n", trips-m.trips, n, what, float64(trips-m.trips)/float64(n))
+	m.trips = trips
 }
