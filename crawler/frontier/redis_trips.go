@@ -28,7 +28,6 @@ func (c *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 	}
 }
 
-
 // RoundTrips is how many round trips to Redis this process's frontier
 // made so far, for measurements (store_bench, metrics).
 func (r *Redis) RoundTrips() int64 { return r.trips.n.Load() }
