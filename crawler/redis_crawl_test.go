@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -46,7 +45,8 @@ func TestCrawlersShareRedisFrontier(t *testing.T) {
 	site := testsite.New(testsite.Options{CrawlDelay: crawlDelay})
 	base := site.Start(t)
 
-	var logs syncBuffer
+	// One handler serializes the writes of both crawlers; read after both end.
+	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfgs := []config.Config{sharedConfig(t, base+"/", srv, "two"), sharedConfig(t, base+"/", srv, "two")}
 	var g errgroup.Group
@@ -202,22 +202,4 @@ func headerValues(r record) [][]string {
 		out = append(out, append([]string{k}, v...))
 	}
 	return out
-}
-
-// syncBuffer is a bytes.Buffer several goroutines' loggers write to.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -80,13 +80,35 @@ func Prepare(s Start) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	if recorded == nil || s.Fresh {
+	return prepare(s, recordedCrawl{
+		config:      recorded,
+		exists:      recorded != nil,
+		where:       layout.Dir,
+		differences: config.Differences,
+		place:       func(c *config.Config) { c.Output = s.Given.Output },
+		drop:        func() error { return dropFrontier(layout) },
+	})
+}
+
+// recordedCrawl is what Prepare found of a crawl in a frontier.
+type recordedCrawl struct {
+	config      *config.Config // the unfinished crawl's recorded config; nil: none to take up
+	exists      bool           // something of a crawl is there, to drop for a new one
+	where       string         // the frontier, for MismatchError
+	differences func(recorded, next config.Config) []string
+	place       func(*config.Config) // sets, on a recorded config, where this process works
+	drop        func() error
+}
+
+// prepare is the decision Prepare and PrepareShared share.
+func prepare(s Start, r recordedCrawl) (Plan, error) {
+	if r.config == nil || s.Fresh {
 		// Nothing is dropped for a crawl that cannot start.
 		if err := s.Given.Validate(); err != nil {
 			return Plan{}, err
 		}
-		if recorded != nil {
-			if err := dropFrontier(layout); err != nil {
+		if r.exists {
+			if err := r.drop(); err != nil {
 				return Plan{}, err
 			}
 		}
@@ -94,25 +116,25 @@ func Prepare(s Start) (Plan, error) {
 	}
 	next := s.Given
 	if !s.Stated {
-		next = *recorded
+		next = *r.config
 		if s.Override != nil {
 			if err := s.Override(&next); err != nil {
 				return Plan{}, err
 			}
 		}
-		next.Output = s.Given.Output
+		r.place(&next)
 		if err := next.Validate(); err != nil {
 			return Plan{}, err
 		}
 	}
-	diffs := config.Differences(*recorded, next)
+	diffs := r.differences(*r.config, next)
 	switch {
 	case len(diffs) == 0:
 		return Plan{Config: next, Resumes: true}, nil
 	case s.Mismatch == Refuse:
-		return Plan{}, &MismatchError{Dir: layout.Dir, Differences: diffs}
+		return Plan{}, &MismatchError{Dir: r.where, Differences: diffs}
 	}
-	if err := dropFrontier(layout); err != nil {
+	if err := r.drop(); err != nil {
 		return Plan{}, err
 	}
 	return Plan{Config: next, Dropped: diffs}, nil
@@ -224,47 +246,25 @@ func PrepareShared(ctx context.Context, s Start) (Plan, error) {
 		return Plan{}, err
 	}
 	where := "crawl " + s.Given.CrawlID + " in the shared frontier"
-	if recorded == nil || finished || s.Fresh {
-		if !s.Stated {
-			return Plan{}, &config.FieldError{Field: "seeds", Reason: where + " has no unfinished crawl to join: give its seeds or config to start it"}
-		}
-		if err := s.Given.Validate(); err != nil {
-			return Plan{}, err
-		}
-		if recorded != nil {
-			if err := f.Clear(ctx); err != nil {
-				return Plan{}, err
+	if finished {
+		recorded = nil
+	}
+	if recorded == nil && !s.Stated {
+		return Plan{}, &config.FieldError{Field: "seeds", Reason: where + " has no unfinished crawl to join: give its seeds or config to start it"}
+	}
+	return prepare(s, recordedCrawl{
+		config:      recorded,
+		exists:      recorded != nil || finished,
+		where:       where,
+		differences: config.SharedDifferences,
+		place: func(c *config.Config) {
+			c.Frontier, c.CrawlID = s.Given.Frontier, s.Given.CrawlID
+			if s.Given.Output != "" { // else the recorded folder
+				c.Output = s.Given.Output
 			}
-		}
-		return Plan{Config: s.Given}, nil
-	}
-	next := s.Given
-	if !s.Stated {
-		next = *recorded
-		if s.Override != nil {
-			if err := s.Override(&next); err != nil {
-				return Plan{}, err
-			}
-		}
-		next.Frontier, next.CrawlID = s.Given.Frontier, s.Given.CrawlID
-		if s.Given.Output != "" {
-			next.Output = s.Given.Output
-		}
-		if err := next.Validate(); err != nil {
-			return Plan{}, err
-		}
-	}
-	diffs := config.SharedDifferences(*recorded, next)
-	switch {
-	case len(diffs) == 0:
-		return Plan{Config: next, Resumes: true}, nil
-	case s.Mismatch == Refuse:
-		return Plan{}, &MismatchError{Dir: where, Differences: diffs}
-	}
-	if err := f.Clear(ctx); err != nil {
-		return Plan{}, err
-	}
-	return Plan{Config: next, Dropped: diffs}, nil
+		},
+		drop: func() error { return f.Clear(ctx) },
+	})
 }
 
 // FrontierOptions are the politeness options of cfg's frontier.
