@@ -228,3 +228,29 @@ func TestRedisPassword(t *testing.T) {
 		t.Errorf("RedactURL = %s", got)
 	}
 }
+
+// Run metadata (the recorded seeds and settings) is the crawl's, kept
+// apart per crawl id.
+func TestRedisMeta(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	one := openRedis(t, srv.URL(0), "meta-one", frontier.RedisOptions{})
+	two := openRedis(t, srv.URL(0), "meta-two", frontier.RedisOptions{})
+	if v, err := one.Meta("config"); v != nil || err != nil {
+		t.Fatalf("Meta of a new crawl = %q, %v; want nil", v, err)
+	}
+	if err := one.SetMeta("config", []byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := one.Meta("config"); string(v) != `{"a":1}` || err != nil {
+		t.Fatalf("Meta = %q, %v", v, err)
+	}
+	if v, err := two.Meta("config"); v != nil || err != nil {
+		t.Fatalf("another crawl's Meta = %q, %v; want nil", v, err)
+	}
+	if err := one.Clear(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := one.Meta("config"); v != nil || err != nil {
+		t.Fatalf("Meta after Clear = %q, %v; want nil", v, err)
+	}
+}
