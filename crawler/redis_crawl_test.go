@@ -154,6 +154,14 @@ func TestPrepareShared(t *testing.T) {
 		t.Errorf("PrepareShared with a wrong password = %v; want an error without it", err)
 	}
 
+	// A process that skipped PrepareShared, started at the same moment as
+	// the first, with other settings, is refused when it records them.
+	racer := first
+	racer.Output, racer.Delay = t.TempDir(), time.Minute
+	if err := runCrawl(t, ctx, racer, crawler.Options{}); !errors.As(err, &mismatch) || !strings.HasPrefix(mismatch.Differences[0], "delay:") {
+		t.Errorf("a second first process with another delay: %v; want it refused", err)
+	}
+
 	// What the crawl recorded in Redis holds no password either.
 	f, err := frontier.OpenRedis(t.Context(), first.Frontier, first.CrawlID, frontier.RedisOptions{})
 	if err != nil {

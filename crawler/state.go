@@ -209,15 +209,36 @@ func openFrontier(l Layout, opts frontier.Options) (*frontier.Bolt, error) {
 
 // recordStart writes the config into the state, so a crash can be resumed
 // with the same settings and a later crawl knows this one did not finish.
+// On a shared frontier the first process to record wins: one that
+// started at the same moment with other settings is refused here.
 func (c *Crawler) recordStart(meta metaStore) error {
 	raw, err := json.Marshal(c.cfg)
 	if err != nil {
 		return err
 	}
-	if err := meta.SetMeta(metaConfig, raw); err != nil {
+	if claimer, ok := meta.(metaClaimer); ok {
+		held, err := claimer.ClaimMeta(metaConfig, raw)
+		if err != nil {
+			return err
+		}
+		var recorded config.Config
+		if err := json.Unmarshal(held, &recorded); err != nil {
+			return fmt.Errorf("read the recorded config of crawl %s: %w", c.cfg.CrawlID, err)
+		}
+		if diffs := config.SharedDifferences(recorded, c.cfg); len(diffs) > 0 {
+			return &MismatchError{Dir: "crawl " + c.cfg.CrawlID + " in the shared frontier", Differences: diffs}
+		}
+	} else if err := meta.SetMeta(metaConfig, raw); err != nil {
 		return err
 	}
 	return meta.SetMeta(metaFinished, []byte("false"))
+}
+
+// metaClaimer is a shared frontier's way to record run metadata once.
+type metaClaimer interface {
+	// ClaimMeta stores value under key unless a value is there, and
+	// returns the value held then.
+	ClaimMeta(key string, value []byte) ([]byte, error)
 }
 
 // metaStore is the part of an on-disk frontier that keeps run metadata.

@@ -124,3 +124,15 @@ func (r *Redis) SetMeta(key string, value []byte) error {
 	}
 	return nil
 }
+
+// ClaimMeta stores value under key unless a value is there (the first
+// process of a crawl records its settings; the others keep them), and
+// returns the value held then.
+func (r *Redis) ClaimMeta(key string, value []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), metaTimeout)
+	defer cancel()
+	if err := r.client.HSetNX(ctx, r.keys.meta(), key, value).Err(); err != nil {
+		return nil, fmt.Errorf("write frontier metadata %q: %w", key, err)
+	}
+	return r.Meta(key)
+}
