@@ -38,12 +38,14 @@ type Config struct {
 	SeedsFile string   `yaml:"seeds_file"` // its seeds are in Seeds once Finish ran
 	Job       string   `yaml:"job" crawl:"defines"`
 	Output    string   `yaml:"output"` // where the crawl is, however it is spelled
+	WACZ      bool     `yaml:"wacz"`   // package the collection as a WACZ file when a run ends
 
-	Scope    ScopeMode `yaml:"scope" crawl:"defines"`
-	Include  []string  `yaml:"include" crawl:"defines"`
-	Exclude  []string  `yaml:"exclude" crawl:"defines"`
-	MaxDepth int       `yaml:"max_depth" crawl:"defines"`
-	MaxPages int       `yaml:"max_pages"`
+	Scope    ScopeMode  `yaml:"scope" crawl:"defines"`
+	Include  []string   `yaml:"include" crawl:"defines"`
+	Exclude  []string   `yaml:"exclude" crawl:"defines"`
+	MaxDepth int        `yaml:"max_depth" crawl:"defines"`
+	Embeds   EmbedsMode `yaml:"embeds" crawl:"defines"`
+	MaxPages int        `yaml:"max_pages"`
 
 	Delay           time.Duration `yaml:"delay" crawl:"shared"`
 	HostConcurrency int           `yaml:"host_concurrency" crawl:"shared"`
@@ -83,8 +85,9 @@ type Config struct {
 	GuessSitemap   bool     `yaml:"guess_sitemap"`
 	Since          string   `yaml:"since" crawl:"defines"`
 
-	MetricsAddr string `yaml:"metrics_addr"`
-	Pushgateway string `yaml:"pushgateway"`
+	MetricsAddr   string `yaml:"metrics_addr"`
+	MetricsPublic bool   `yaml:"metrics_public"` // a non-loopback metrics_addr is meant
+	Pushgateway   string `yaml:"pushgateway"`
 
 	// Frontier is the Redis URL of a frontier shared by several processes
 	// ("" keeps the collection's own bbolt frontier). It may hold a
@@ -98,6 +101,7 @@ func Default() Config {
 	return Config{
 		Scope:           ScopeDomain,
 		MaxDepth:        20,
+		Embeds:          EmbedsAny,
 		Delay:           time.Second,
 		HostConcurrency: 1,
 		Workers:         16,
@@ -157,9 +161,13 @@ func (c *Config) Finish() error {
 			return fieldError("job", err.Error())
 		}
 	}
+	if c.Job == "" && c.CrawlID != "" {
+		// The processes of a shared crawl write into folders of their
+		// own: its job is the crawl's, not one folder's.
+		c.Job = c.CrawlID
+	}
 	if c.Job == "" {
-		u, _ := url.Parse(c.StartURLs()[0])
-		c.Job = u.Hostname()
+		c.Job = defaultJob(c.Output, c.StartURLs()[0])
 	}
 	if c.Output == "" {
 		c.Output = filepath.Join("collections", c.Job)
@@ -198,7 +206,7 @@ func (c *Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		err  error
-	}{{"scope", oneOf(c.Scope, ScopeModes)}, {"robots", oneOf(c.Robots, RobotsPolicies)}, {"dedup", oneOf(c.Dedup, DedupModes)}} {
+	}{{"scope", oneOf(c.Scope, ScopeModes)}, {"embeds", oneOf(c.Embeds, EmbedsModes)}, {"robots", oneOf(c.Robots, RobotsPolicies)}, {"dedup", oneOf(c.Dedup, DedupModes)}} {
 		if f.err != nil {
 			return fieldError(f.name, f.err.Error())
 		}
@@ -253,6 +261,9 @@ func (c *Config) Validate() error {
 			return fieldError("metrics_addr", err.Error())
 		}
 	}
+	if err := c.Listener().Check("metrics_addr"); err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		name string
 		urls []string
@@ -294,6 +305,12 @@ func (c *Config) CheckShared() error {
 	return nil
 }
 
+// Listener is the crawl's metrics listener as configured, for the
+// exposure rule every metrics listener follows.
+func (c *Config) Listener() Listener {
+	return Listener{Addr: c.MetricsAddr, Public: c.MetricsPublic}
+}
+
 // FieldError is a config problem tied to one field (YAML key or flag name).
 type FieldError struct {
 	Field  string
@@ -311,6 +328,9 @@ func checkSeed(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return fmt.Errorf("bad URL %q: %w", s, err)
+	}
+	if u.Scheme == "" {
+		return fmt.Errorf("URL %q has no scheme: write it as http://... or https://...", s)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("URL %q: scheme must be http or https", s)

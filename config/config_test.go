@@ -38,6 +38,7 @@ func TestDefault(t *testing.T) {
 	want := Config{
 		Scope:           "domain",
 		MaxDepth:        20,
+		Embeds:          "any",
 		Delay:           time.Second,
 		HostConcurrency: 1,
 		Workers:         16,
@@ -116,7 +117,9 @@ feeds: [https://a.example/rss.xml]
 robots_sitemaps: false
 guess_sitemap: true
 since: 7d
+embeds: scope
 metrics_addr: ":9100"
+metrics_public: true
 pushgateway: http://127.0.0.1:9091
 `
 	everyWant := Config{
@@ -128,6 +131,7 @@ pushgateway: http://127.0.0.1:9091
 		Include:              []string{`^https://cdn\.a\.example/`},
 		Exclude:              []string{`\?replytocom=`, `/calendar/`},
 		MaxDepth:             3,
+		Embeds:               "scope",
 		MaxPages:             500,
 		Delay:                time.Second,
 		HostConcurrency:      2,
@@ -161,6 +165,7 @@ pushgateway: http://127.0.0.1:9091
 		GuessSitemap:         true,
 		Since:                "7d",
 		MetricsAddr:          ":9100",
+		MetricsPublic:        true,
 		Pushgateway:          "http://127.0.0.1:9091",
 	}
 	partialWant := Default()
@@ -240,6 +245,55 @@ func TestLoadFileErrors(t *testing.T) {
 	})
 }
 
+// A URL that lost the colon after its scheme is told that it has no
+// scheme, not that its scheme is wrong.
+func TestSeedWithoutSchemeIsToldSo(t *testing.T) {
+	for _, seed := range []string{"http//127.0.0.1:8083/", "example.com/news", "//example.com/"} {
+		c := Default()
+		c.Seeds = []string{seed}
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), "has no scheme") || strings.Contains(err.Error(), "must be http") {
+			t.Errorf("seed %q: Validate = %v, want it to say the URL has no scheme", seed, err)
+		}
+	}
+	c := Default()
+	c.Seeds = []string{"ftp://example.com/"}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "scheme must be http or https") {
+		t.Errorf("ftp seed: Validate = %v, want the scheme named wrong", err)
+	}
+}
+
+// One rule for every metrics listener: other machines may reach it only
+// with a token or when the user said so, and the start says what is exposed.
+func TestListenerExposure(t *testing.T) {
+	tests := []struct {
+		l       Listener
+		ok      bool
+		exposed string // what Exposure(api) must say
+		api     bool
+	}{
+		{Listener{Addr: "127.0.0.1:9791"}, true, "loopback only", false},
+		{Listener{Addr: "localhost:9791"}, true, "loopback only", true},
+		{Listener{Addr: "0.0.0.0:9791"}, false, "", false},
+		{Listener{Addr: "0.0.0.0:9791", Public: true}, true, "/metrics and /healthz need no token", false},
+		{Listener{Addr: "0.0.0.0:9791", Token: true}, true, "/api needs the bearer token", true},
+		{Listener{Addr: "0.0.0.0:9791", Public: true}, true, "/api answers this machine only", true},
+		{Listener{Addr: ""}, true, "", false},
+	}
+	for _, tt := range tests {
+		err := tt.l.Check("metrics_addr")
+		if (err == nil) != tt.ok {
+			t.Errorf("%+v: Check = %v, want ok=%v", tt.l, err, tt.ok)
+		}
+		if err != nil && (!strings.Contains(err.Error(), "--metrics-public") || !strings.Contains(err.Error(), tt.l.Addr)) {
+			t.Errorf("%+v: %q does not name the address and --metrics-public", tt.l, err)
+		}
+		if tt.exposed != "" && !strings.Contains(tt.l.Exposure(tt.api), tt.exposed) {
+			t.Errorf("%+v: Exposure(%v) = %q, want it to say %q", tt.l, tt.api, tt.l.Exposure(tt.api), tt.exposed)
+		}
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -253,6 +307,9 @@ func TestValidate(t *testing.T) {
 		{"metrics off", func(c *Config) { c.MetricsAddr = "" }, ""},
 		{"zero delay and depth", func(c *Config) { c.Delay, c.MaxDepth, c.GracePeriod = 0, 0, 0 }, ""},
 		{"ip seed with port", func(c *Config) { c.Seeds = []string{"http://127.0.0.1:8080/"} }, ""},
+		{"embeds in scope", func(c *Config) { c.Embeds = EmbedsScope }, ""},
+		{"metrics on every interface, acknowledged", func(c *Config) { c.MetricsAddr, c.MetricsPublic = "0.0.0.0:9791", true }, ""},
+		{"metrics on ipv6 loopback", func(c *Config) { c.MetricsAddr = "[::1]:9791" }, ""},
 
 		{"no seeds", func(c *Config) { c.Seeds = nil }, "seeds"},
 		{"seed scheme ftp", func(c *Config) { c.Seeds = append(c.Seeds, "ftp://x") }, "seeds[1]"},
@@ -282,6 +339,10 @@ func TestValidate(t *testing.T) {
 		{"two-line operator", func(c *Config) { c.Operator = "Example\nWARC-Type: response" }, "operator"},
 		{"two-line job", func(c *Config) { c.Job = "news\r\n" }, "job"},
 		{"metrics_addr without port", func(c *Config) { c.MetricsAddr = "localhost" }, "metrics_addr"},
+		{"metrics on every interface", func(c *Config) { c.MetricsAddr = "0.0.0.0:9791" }, "metrics_addr"},
+		{"metrics on an empty host", func(c *Config) { c.MetricsAddr = ":9791" }, "metrics_addr"},
+		{"metrics on a LAN address", func(c *Config) { c.MetricsAddr = "192.168.1.5:9791" }, "metrics_addr"},
+		{"bad embeds", func(c *Config) { c.Embeds = "some" }, "embeds"},
 		{"pushgateway scheme", func(c *Config) { c.Pushgateway = "ftp://x" }, "pushgateway"},
 		{"first fault wins", func(c *Config) { c.Scope, c.Workers = "site", 0 }, "scope"},
 		{"warc_prefix .", func(c *Config) { c.WARCPrefix = "." }, "warc_prefix"},
@@ -296,7 +357,7 @@ func TestValidate(t *testing.T) {
 		{"metrics port by service name", func(c *Config) { c.MetricsAddr = "127.0.0.1:http" }, "metrics_addr"},
 		{"metrics port empty", func(c *Config) { c.MetricsAddr = "127.0.0.1:" }, "metrics_addr"},
 		{"metrics port 65535", func(c *Config) { c.MetricsAddr = "127.0.0.1:65535" }, ""},
-		{"metrics port 1 on all interfaces", func(c *Config) { c.MetricsAddr = ":1" }, ""},
+		{"metrics port 1 on all interfaces, acknowledged", func(c *Config) { c.MetricsAddr = ":1"; c.MetricsPublic = true }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,8 +19,8 @@ func TestFinish(t *testing.T) {
 			name:   "derives job, output and user agent from the first seed",
 			mutate: func(c *Config) { c.Seeds = []string{"https://www.example.com:8443/news/", "https://other.example/"} },
 			want: func(c *Config) {
-				c.Job = "www.example.com"
-				c.Output = filepath.Join("collections", "www.example.com")
+				c.Job = "www.example.com-8443"
+				c.Output = filepath.Join("collections", "www.example.com-8443")
 				c.UserAgent = "arkisto/" + Version + " (+" + ProjectURL + ")"
 			},
 		},
@@ -31,9 +31,29 @@ func TestFinish(t *testing.T) {
 				c.Contact = "mailto:ops@example.org"
 			},
 			want: func(c *Config) {
-				c.Job = "127.0.0.1"
-				c.Output = filepath.Join("collections", "127.0.0.1")
+				c.Job = "127.0.0.1-8080"
+				c.Output = filepath.Join("collections", "127.0.0.1-8080")
 				c.UserAgent = "arkisto/" + Version + " (+mailto:ops@example.org)"
+			},
+		},
+		{
+			name:   "the scheme's default port is left out of the job",
+			mutate: func(c *Config) { c.Seeds = []string{"https://www.example.com:443/", "http://b.example:80/"} },
+			want: func(c *Config) {
+				c.Job = "www.example.com"
+				c.Output = filepath.Join("collections", "www.example.com")
+				c.UserAgent = DefaultUserAgent("")
+			},
+		},
+		{
+			name: "an output folder names the job, so each collection's job is its own",
+			mutate: func(c *Config) {
+				c.Seeds = []string{"http://127.0.0.1:8083/"}
+				c.Output = "/srv/archive/weekly news"
+			},
+			want: func(c *Config) {
+				c.Job = "weekly-news"
+				c.UserAgent = DefaultUserAgent("")
 			},
 		},
 		{

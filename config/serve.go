@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -23,6 +22,9 @@ type ServeConfig struct {
 	MaxConcurrentRuns int    `yaml:"max_concurrent_runs"`
 	MetricsAddr       string `yaml:"metrics_addr"` // /metrics, /healthz and /api on one listener
 	APIToken          string `yaml:"api_token"`    // bearer token; else $ARKISTO_API_TOKEN
+	// MetricsPublic acknowledges a listener reachable from other machines
+	// without api_token: /metrics is then public, /api answers loopback only.
+	MetricsPublic bool `yaml:"metrics_public"`
 }
 
 // Job is one scheduled crawl: when to run it, where its collection is, and
@@ -115,21 +117,13 @@ func (s *ServeConfig) validateDaemon() error {
 	if err := checkListenAddr(s.MetricsAddr); err != nil {
 		return fieldError("metrics_addr", err.Error())
 	}
-	host, _, _ := net.SplitHostPort(s.MetricsAddr)
-	if !IsLoopbackHost(host) && s.APIToken == "" {
-		return fieldError("metrics_addr", fmt.Sprintf("%s is reachable from other machines: set api_token or %s, which every API call must then present", s.MetricsAddr, EnvAPIToken))
-	}
-	return nil
+	return s.Listener().Check("metrics_addr")
 }
 
-// IsLoopbackHost says whether host (an IP or a name) reaches only this
-// machine. An empty host means every interface.
-func IsLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// Listener is the daemon's listener as configured, for the exposure rule
+// every metrics listener follows.
+func (s *ServeConfig) Listener() Listener {
+	return Listener{Addr: s.MetricsAddr, Token: s.APIToken != "", Public: s.MetricsPublic}
 }
 
 // ParseSchedule reads a job's schedule: five cron fields, or a descriptor
@@ -162,6 +156,7 @@ func (j *Job) finish() error {
 		{"since", j.Since, "each run takes the start of the job's last successful run"},
 		{"metrics_addr", j.MetricsAddr, "the daemon has one listener, set at the top level"},
 		{"pushgateway", j.Pushgateway, "the daemon is scraped, not pushed"},
+		{"metrics_public", map[bool]string{true: "true"}[j.MetricsPublic], "the daemon has one listener, set at the top level"},
 	} {
 		if f.value != "" {
 			return fieldError(f.name, "not settable per job: "+f.why)

@@ -68,6 +68,8 @@ func TestServeValidationNamesJobAndField(t *testing.T) {
 		{"public without token", "metrics_addr: 0.0.0.0:9791\njobs:\n  - name: a\n    schedule: \"@hourly\"" + seeds, "metrics_addr", ""},
 		{"all interfaces without token", "metrics_addr: :9791\njobs:\n  - name: a\n    schedule: \"@hourly\"" + seeds, "metrics_addr", ""},
 		{"public with env token", "metrics_addr: 0.0.0.0:9791\njobs:\n  - name: a\n    schedule: \"@every 2s\"" + seeds, "", "s3cret"},
+		{"public acknowledged without token", "metrics_addr: 0.0.0.0:9791\nmetrics_public: true\njobs:\n  - name: a\n    schedule: \"@hourly\"" + seeds, "", ""},
+		{"metrics_public per job", "jobs:\n  - name: a\n    schedule: \"@hourly\"\n    metrics_public: true" + seeds, "jobs[0] (a): metrics_public", ""},
 		{"ipv6 loopback", "metrics_addr: \"[::1]:9791\"\njobs:\n  - name: a\n    schedule: \"0 */6 * * 1-5\"" + seeds, "", ""},
 		{"blank token", "api_token: \"   \"\n" + job, "api_token", ""},
 		{"token with a line end", "api_token: \"s3cret\\n\"\n" + job, "api_token", ""},

@@ -67,3 +67,20 @@ func oneOf[T ~string](v T, valid []T) error {
 	}
 	return fmt.Errorf("%q is not one of %s", v, strings.Join(words, ", "))
 }
+
+// EmbedsMode says which hosts page requisites (images, CSS, scripts) may
+// come from.
+type EmbedsMode string
+
+const (
+	// EmbedsAny fetches a page's requisites from any host, even beyond
+	// max_depth, so archived pages replay whole (Heritrix's
+	// TransclusionDecideRule).
+	EmbedsAny EmbedsMode = "any"
+	// EmbedsScope fetches only the requisites the scope admits: the crawl
+	// stays on its own hosts.
+	EmbedsScope EmbedsMode = "scope"
+)
+
+// EmbedsModes are the valid embeds modes.
+var EmbedsModes = []EmbedsMode{EmbedsAny, EmbedsScope}

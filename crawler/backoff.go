@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/crawllog"
 	"arkisto/crawler/frontier"
 )
 
@@ -143,7 +144,7 @@ const (
 
 // noteGivenUp marks in crawl.log the fetch that made its host be given up,
 // and the URLs of a host that kept failing.
-const noteGivenUp = "host-given-up"
+const noteGivenUp = crawllog.NoteHostGivenUp
 
 // status is the crawl.log status of the URLs of a host given up: Heritrix's
 // -1 (DNS lookup failed) or -8 (retries exhausted).

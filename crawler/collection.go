@@ -10,6 +10,7 @@ import (
 	"arkisto/config"
 	"arkisto/crawler/frontier"
 	"arkisto/warc"
+	"arkisto/warc/wacz"
 )
 
 // useFrontier sets the frontier Run crawls from: the one given in Options,
@@ -71,8 +72,11 @@ func (c *Crawler) open(ctx context.Context) error {
 	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: c.layout.State()}); err != nil {
 		return errors.Join(err, w.Close())
 	}
-	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog()); err != nil {
+	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog(), c.tally); err != nil {
 		return errors.Join(err, w.Close(), c.index.Close())
+	}
+	if c.pages, err = wacz.OpenPageList(c.layout.Pages()); err != nil {
+		return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close())
 	}
 	if c.cfg.Dedup == config.DedupDigest {
 		path := c.cfg.DedupDB
@@ -80,7 +84,7 @@ func (c *Crawler) open(ctx context.Context) error {
 			path = c.layout.DedupDB()
 		}
 		if c.dedup, err = warc.OpenDedupIndex(path); err != nil {
-			return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close())
+			return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close(), c.pages.Close())
 		}
 	}
 	return nil
@@ -140,6 +144,9 @@ func (c *Crawler) close(ctx context.Context) error {
 	}
 	if c.crawlLog != nil {
 		errs = append(errs, c.crawlLog.Close())
+	}
+	if c.pages != nil {
+		errs = append(errs, c.pages.Close())
 	}
 	if c.dedup != nil {
 		errs = append(errs, c.dedup.Close())

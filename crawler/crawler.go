@@ -23,6 +23,7 @@ import (
 	"arkisto/crawler/metrics"
 	"arkisto/crawler/scope"
 	"arkisto/warc"
+	"arkisto/warc/wacz"
 )
 
 // ErrInterrupted is returned by Run when the crawl was stopped by its context
@@ -63,9 +64,15 @@ type Crawler struct {
 	index    *warc.IndexWriter
 	dedup    *warc.DedupIndex // nil when --dedup off
 	crawlLog *crawlLog
+	pages    *wacz.PageList // the HTML pages captured, for a WACZ package
 	metrics  *metrics.Metrics
 	counters counters
-	since    time.Time // sitemap and feed entries older than this are skipped
+	tally    *tally     // this run's crawl.log lines, for the summary
+	seeds    *seedHosts // whether the hosts the crawl starts from answered
+	summary  Summary    // set when Run returns
+	// limitReached is set once --max-pages stopped the crawl.
+	limitReached atomic.Bool
+	since        time.Time // sitemap and feed entries older than this are skipped
 	// dialGuard refuses private addresses except on the seeds' own hosts;
 	// nil with --allow-private-networks.
 	dialGuard func(host string, ip netip.Addr) error
@@ -77,6 +84,24 @@ type counters struct {
 	failed  atomic.Int64
 	bytes   atomic.Int64
 }
+
+// Counts are a crawl run's totals so far: fetches that got an HTTP
+// response, fetches that got none (DNS, refused, timeout...), and the
+// response bytes received.
+type Counts struct {
+	Fetched int64
+	Failed  int64
+	Bytes   int64
+}
+
+// Counts reports this run's totals; safe to call from any goroutine, while
+// Run goes on and after.
+func (c *Crawler) Counts() Counts {
+	return Counts{Fetched: c.counters.fetched.Load(), Failed: c.counters.failed.Load(), Bytes: c.counters.bytes.Load()}
+}
+
+// Summary is how the last Run went; zero before Run returns.
+func (c *Crawler) Summary() Summary { return c.summary }
 
 // New prepares a crawl of cfg, which must have passed config.Finish, into
 // the collection folder cfg.Output (see Prepare for resuming one). It
@@ -123,6 +148,10 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		}
 		guard = scope.PrivateGuard(hosts)
 	}
+	seedKeys := make([]string, 0, len(seeds))
+	for _, u := range seeds {
+		seedKeys = append(seedKeys, scope.HostKey(u))
+	}
 	return &Crawler{
 		dialGuard: guard,
 		cfg:       cfg,
@@ -133,6 +162,8 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		rules:     newHostRules(cfg, opts.RobotsTTL),
 		since:     since,
 		metrics:   opts.Metrics,
+		tally:     newTally(),
+		seeds:     newSeedHosts(seedKeys),
 	}, nil
 }
 
@@ -141,6 +172,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 // finish (Options.Abort cuts it short); every WARC file is closed before
 // Run returns.
 func (c *Crawler) Run(ctx context.Context) (err error) {
+	start := time.Now()
 	closeFrontier, err := c.useFrontier(ctx)
 	if err != nil {
 		return err
@@ -148,10 +180,22 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	defer func() { err = errors.Join(err, closeFrontier()) }()
 	c.stats.set(c.frontier)
 	defer c.stats.set(nil)
+	before, err := takenSoFar(c.frontier)
+	if err != nil {
+		return err
+	}
+	// taken counts the items this crawl took from the frontier, in this
+	// run and the runs it resumes: --max-pages is for the crawl.
+	var taken atomic.Int64
+	taken.Store(before)
+	defer func() { err = errors.Join(err, c.saveTaken(taken.Load())) }()
 	if err := c.open(ctx); err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, c.close(context.WithoutCancel(ctx))) }()
+	defer func() {
+		err = errors.Join(err, c.close(context.WithoutCancel(ctx)))
+		err = errors.Join(err, c.endSummary(start, err))
+	}()
 
 	fetchCtx, stopFetching := c.fetchContext(ctx)
 	defer stopFetching()
@@ -163,7 +207,6 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	}
 	takeCtx, stopTaking := context.WithCancel(ctx)
 	defer stopTaking()
-	var taken atomic.Int64
 	progressDone := c.startProgress(fetchCtx)
 	defer progressDone()
 
@@ -188,10 +231,19 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 				if err != nil {
 					return err
 				}
-				if c.cfg.MaxPages > 0 && taken.Add(1) > int64(c.cfg.MaxPages) {
+				n := taken.Add(1)
+				if c.cfg.MaxPages > 0 && n > int64(c.cfg.MaxPages) {
+					c.limitReached.Store(true)
 					stopTaking()
 					// The limit is reached: this item stays unfetched.
 					return c.frontier.Done(fetchCtx, it, time.Now())
+				}
+				if c.cfg.MaxPages > 0 && n%saveTakenEvery == 0 {
+					// So that a crawl killed outright overshoots its
+					// limit by this many fetches at most when resumed.
+					if err := c.saveTaken(n); err != nil {
+						return err
+					}
 				}
 				if err := w.process(fetchCtx, it); err != nil {
 					return err
@@ -206,9 +258,27 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
 	}
 	if meta, ok := c.frontier.(metaStore); ok {
-		return meta.SetMeta(metaFinished, []byte("true"))
+		if err := meta.SetMeta(metaFinished, []byte("true")); err != nil {
+			return err
+		}
 	}
-	return nil
+	if c.counters.fetched.Load() > 0 {
+		return nil // some host answered: the seeds' hosts were not all that was left
+	}
+	return c.seeds.unreachable()
+}
+
+// saveTakenEvery is how often a crawl under --max-pages records how many
+// items it has taken, besides when a run ends.
+const saveTakenEvery = 16
+
+// saveTaken records n, the items taken so far, capped at --max-pages
+// (workers that found the limit reached count past it).
+func (c *Crawler) saveTaken(n int64) error {
+	if c.cfg.MaxPages > 0 {
+		n = min(n, int64(c.cfg.MaxPages))
+	}
+	return saveTaken(c.frontier, n)
 }
 
 // fetchContext returns the context fetches run under: it outlives ctx by
@@ -267,6 +337,8 @@ func (s *liveStats) get() frontier.Stats {
 	return s.last
 }
 
+// startProgress prints a status line every ProgressEvery until stop; the
+// end-of-crawl summary says how it ended.
 func (c *Crawler) startProgress(ctx context.Context) (stop func()) {
 	if c.opts.Progress == nil {
 		return func() {}
@@ -280,7 +352,6 @@ func (c *Crawler) startProgress(ctx context.Context) (stop func()) {
 		for {
 			select {
 			case <-ctx.Done():
-				c.printProgress(start)
 				return
 			case <-t.C:
 				c.printProgress(start)
@@ -294,7 +365,7 @@ func (c *Crawler) printProgress(start time.Time) {
 	s := c.frontier.Stats()
 	fetched := c.counters.fetched.Load()
 	rate := float64(fetched) / max(time.Since(start).Seconds(), 0.001)
-	fmt.Fprintf(c.opts.Progress, "arkisto: %d fetched, %d queued, %d in flight, %d failed, %.1f pages/s, %.1f MB\n",
+	fmt.Fprintf(c.opts.Progress, "arkisto: %d fetched, %d queued, %d in flight, %d failed without a response (DNS, connect, timeout, reset), %.1f pages/s, %.1f MB\n",
 		fetched, s.Queued, s.InFlight, c.counters.failed.Load(), rate, float64(c.counters.bytes.Load())/1e6)
 }
 

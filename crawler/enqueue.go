@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 
+	"arkisto/config"
+	"arkisto/crawler/crawllog"
 	"arkisto/crawler/extract"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/scope"
@@ -39,7 +41,13 @@ func (c *Crawler) pushSeeds(ctx context.Context) error {
 			return err
 		}
 		for _, u := range urls {
-			if err := c.push(ctx, u, frontier.Item{Priority: frontier.Page, Doc: start.doc}); err != nil {
+			it := frontier.Item{Priority: frontier.Page, Doc: start.doc}
+			if c.scope.Excluded(u) {
+				err = c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteExcluded)
+			} else {
+				err = c.push(ctx, u, it)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -80,21 +88,27 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 	if err != nil {
 		return c.refuse(ctx, d.raw, it, statusUnsupported, refusalNote(err))
 	}
+	if c.scope.Excluded(u) {
+		// Whatever found it: a requisite on another host too, and then its
+		// host's robots.txt is not asked for either.
+		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteExcluded)
+	}
 	transcluded := trailingTransclusions(hops)
 	inScope := c.scope.InScope(u)
 	switch {
-	case transcluded > 0 && transcluded <= maxTransclusionHops:
-		// Page requisites come from any host and may pass max-depth.
+	case transcluded > 0 && transcluded <= maxTransclusionHops && (inScope || c.cfg.Embeds == config.EmbedsAny):
+		// Page requisites may pass max-depth, and with --embeds any come
+		// from any host.
 	case !inScope:
-		return c.refuse(ctx, u.String(), it, statusOutOfScope, "out-of-scope")
+		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteOutOfScope)
 	case it.Depth > c.cfg.MaxDepth:
 		return nil // beyond max-depth: not an error, just the edge of the crawl
 	}
 	if d.hop == 'R' && redirectChain(hops) > c.cfg.MaxRedirects {
-		return c.refuse(ctx, u.String(), it, statusOutOfScope, "too-many-redirects")
+		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTooManyRedirects)
 	}
 	if reason, trap := c.scope.Trap(u); trap {
-		return c.refuse(ctx, u.String(), it, statusOutOfScope, "trap:"+reason)
+		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTrapPrefix+reason)
 	}
 	return c.push(ctx, u, it)
 }

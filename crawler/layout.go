@@ -25,6 +25,20 @@ func (l Layout) Index() string { return filepath.Join(l.Dir, "indexes", "index.c
 // CrawlLog is the Heritrix-style log of every fetch.
 func (l Layout) CrawlLog() string { return filepath.Join(l.Dir, "logs", "crawl.log") }
 
+// Pages is the list of the HTML pages captured, with their titles, one
+// JSON line each (wacz.PageList): a WACZ package's pages/pages.jsonl.
+func (l Layout) Pages() string { return filepath.Join(l.Dir, "logs", "pages.jsonl") }
+
+// QA is the folder `arkisto qa` writes its per-page reports,
+// screenshots and summary into.
+func (l Layout) QA() string { return filepath.Join(l.Dir, "qa") }
+
+// Summary is the end-of-crawl summary of the last run, JSON.
+func (l Layout) Summary() string { return filepath.Join(l.Dir, "logs", "summary.json") }
+
+// Report is where arkisto report writes the collection's HTML report.
+func (l Layout) Report() string { return filepath.Join(l.Dir, "logs", "report.html") }
+
 // State is the folder of what a resumed or later crawl reads: the
 // frontier, the deduplication index, the serve daemon's run history.
 func (l Layout) State() string { return filepath.Join(l.Dir, "state") }

@@ -13,6 +13,7 @@ import (
 	"arkisto/crawler/extract"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/robots"
+	"arkisto/warc/wacz"
 )
 
 // extractFrom queues what a fetched document points to: the Location of a
@@ -39,6 +40,13 @@ func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) 
 		found, notes = c.readManifest(it, r)
 	case extract.IsHTML(r.Headers.Get("Content-Type")):
 		page := extract.HTML(base, r.Body)
+		if it.Priority == frontier.Page {
+			// A page a reader opens, not a frame of one: it goes into a WACZ package's page list.
+			p := wacz.Page{URL: f.record.TargetURI, TS: f.record.Date, Title: page.Title}
+			if err := c.pages.Add(p); err != nil {
+				return nil, err
+			}
+		}
 		nofollow := c.rules.obeysMeta() && (page.NoFollow || hasNoFollow(r.Headers))
 		for _, l := range page.Links {
 			if nofollow && l.Kind != extract.Embed {

@@ -28,8 +28,9 @@ const redisPassword = "crawl-pw-3f9a1c"
 func sharedConfig(t *testing.T, seed string, srv *redistest.Server, id string) config.Config {
 	t.Helper()
 	cfg := testConfig(t, seed)
-	cfg.Frontier, cfg.CrawlID = srv.URL(0), id
-	if err := cfg.Validate(); err != nil {
+	// The job of a shared crawl is its crawl id, whatever the folder.
+	cfg.Frontier, cfg.CrawlID, cfg.Job = srv.URL(0), id, ""
+	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
 	}
 	return cfg
@@ -127,7 +128,7 @@ func TestPrepareShared(t *testing.T) {
 	if err != nil {
 		t.Fatalf("join: %v", err)
 	}
-	if !p.Resumes || !slices.Equal(p.Config.Seeds, first.Seeds) || p.Config.Output != joiner.Output || p.Config.Workers != 2 || p.Config.Frontier != first.Frontier {
+	if !p.Resumes() || !slices.Equal(p.Config.Seeds, first.Seeds) || p.Config.Output != joiner.Output || p.Config.Workers != 2 || p.Config.Frontier != first.Frontier {
 		t.Errorf("join plan = %+v; want the recorded seeds into its own folder with its own workers", p)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"arkisto/config"
@@ -16,6 +17,7 @@ import (
 const (
 	metaConfig   = "config"   // the config the crawl started with, JSON
 	metaFinished = "finished" // "true" once the crawl ran to its end
+	metaTaken    = "taken"    // items taken from the frontier so far, for --max-pages across a resume
 )
 
 // Mismatch says what Prepare does with an unfinished crawl that was
@@ -50,11 +52,40 @@ type Start struct {
 // Plan is how a crawl begins: the config to give New, and whether Run
 // takes up the unfinished crawl the folder holds.
 type Plan struct {
-	Config  config.Config
-	Resumes bool
+	Config config.Config
+	Begins Beginning
 	// Dropped lists, after StartOver, the settings in which the dropped
 	// crawl differed (as config.Differences words them).
 	Dropped []string
+}
+
+// Beginning says what a crawl does with its collection folder.
+type Beginning string
+
+const (
+	// BeginNew: the folder holds no WARC file yet.
+	BeginNew Beginning = "new"
+	// BeginResumed: Run takes up the unfinished crawl in the folder.
+	BeginResumed Beginning = "resumed"
+	// BeginContinued: a new crawl adds to the WARC files of earlier ones;
+	// payloads they hold become revisits.
+	BeginContinued Beginning = "continued"
+)
+
+// Resumes says whether Run takes up the unfinished crawl in the folder.
+func (p Plan) Resumes() bool { return p.Begins == BeginResumed }
+
+// newCrawl is the Plan of a crawl that starts afresh in l.
+func newCrawl(l Layout, cfg config.Config, dropped []string) (Plan, error) {
+	files, err := l.WARCFiles()
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{Config: cfg, Begins: BeginNew, Dropped: dropped}
+	if len(files) > 0 {
+		p.Begins = BeginContinued
+	}
+	return p, nil
 }
 
 // MismatchError is Prepare's refusal to resume a crawl whose defining
@@ -112,7 +143,7 @@ func prepare(s Start, r recordedCrawl) (Plan, error) {
 				return Plan{}, err
 			}
 		}
-		return Plan{Config: s.Given}, nil
+		return newCrawl(Layout{Dir: s.Given.Output}, s.Given, nil)
 	}
 	next := s.Given
 	if !s.Stated {
@@ -130,14 +161,14 @@ func prepare(s Start, r recordedCrawl) (Plan, error) {
 	diffs := r.differences(*r.config, next)
 	switch {
 	case len(diffs) == 0:
-		return Plan{Config: next, Resumes: true}, nil
+		return Plan{Config: next, Begins: BeginResumed}, nil
 	case s.Mismatch == Refuse:
 		return Plan{}, &MismatchError{Dir: r.where, Differences: diffs}
 	}
 	if err := r.drop(); err != nil {
 		return Plan{}, err
 	}
-	return Plan{Config: next, Dropped: diffs}, nil
+	return newCrawl(Layout{Dir: next.Output}, next, diffs)
 }
 
 // unfinishedCrawl returns the recorded config of the crawl in the
@@ -239,6 +270,32 @@ type metaClaimer interface {
 	// ClaimMeta stores value under key unless a value is there, and
 	// returns the value held then.
 	ClaimMeta(key string, value []byte) ([]byte, error)
+}
+
+// takenSoFar reads how many items earlier runs of this crawl took from
+// the frontier, so --max-pages limits the crawl, not each run of it.
+func takenSoFar(f frontier.Frontier) (int64, error) {
+	meta, ok := f.(metaStore)
+	if !ok {
+		return 0, nil
+	}
+	raw, err := meta.Meta(metaTaken)
+	if err != nil || raw == nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("read the recorded page count of a crawl: %w", err)
+	}
+	return n, nil
+}
+
+// saveTaken records how many items the crawl has taken.
+func saveTaken(f frontier.Frontier, n int64) error {
+	if meta, ok := f.(metaStore); ok {
+		return meta.SetMeta(metaTaken, []byte(strconv.FormatInt(n, 10)))
+	}
+	return nil
 }
 
 // metaStore is the part of an on-disk frontier that keeps run metadata.

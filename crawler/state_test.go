@@ -99,8 +99,8 @@ func TestPrepare(t *testing.T) {
 			if err != nil && tt.unfinished && !errors.As(err, &mismatch) {
 				t.Errorf("refusal %v is not a *MismatchError", err)
 			}
-			if p.Resumes != tt.wantResumes {
-				t.Errorf("Resumes = %v, want %v", p.Resumes, tt.wantResumes)
+			if p.Resumes() != tt.wantResumes {
+				t.Errorf("Resumes() = %v, want %v", p.Resumes(), tt.wantResumes)
 			}
 			_, statErr := os.Stat(layout.Frontier())
 			if dropped := tt.unfinished && errors.Is(statErr, os.ErrNotExist); dropped != tt.wantDropped {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"arkisto/crawler"
+	"arkisto/crawler/capture"
 )
 
 // tinySite is a handful of pages served over TLS: the synthetic news site
@@ -128,8 +130,12 @@ func TestCrawlOverTLS(t *testing.T) {
 	t.Run("an untrusted certificate is a logged failure", func(t *testing.T) {
 		cfg := testConfig(t, srv.URL+"/")
 		strict := &tls.Config{RootCAs: x509.NewCertPool(), MinVersion: tls.VersionTLS12}
-		if err := runCrawl(t, t.Context(), cfg, crawler.Options{TLSConfig: strict}); err != nil {
-			t.Fatalf("crawl: %v", err)
+		// The seed's only host never answered: the crawl says so, and why.
+		err := runCrawl(t, t.Context(), cfg, crawler.Options{TLSConfig: strict})
+		var unreachable *crawler.UnreachableError
+		if !errors.As(err, &unreachable) || len(unreachable.Hosts) != 1 || unreachable.Hosts[0].Kind != capture.KindTLS ||
+			!strings.Contains(err.Error(), "certificate") {
+			t.Fatalf("crawl: %v, want the seed's host named unreachable for its certificate", err)
 		}
 		data, err := os.ReadFile(filepath.Join(cfg.Output, "logs", "crawl.log"))
 		if err != nil {

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/crawllog"
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/metrics"
 	"arkisto/warc"
@@ -109,7 +111,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
 	} else if !ok {
 		w.c.metrics.Refused("host-budget")
-		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{"max-pages-per-host"}}, 0)
+		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{crawllog.NoteHostBudget}}, 0)
 	}
 	f := w.fetch(it, u)
 	defer f.close()
@@ -216,7 +218,7 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 		e.Start, e.Duration = ex.Start, ex.Duration
 		if ex.CertError != nil {
 			// Fetched all the same, as archives do, and said.
-			e.Annotations = append(e.Annotations, noteTLSUnverified)
+			e.Annotations = append(e.Annotations, crawllog.NoteTLSUnverified)
 			c.log.Debug("certificate would not verify", "url", it.URL, "err", ex.CertError)
 		}
 	}
@@ -224,6 +226,7 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 	// Bytes cut after complete headers are archived with WARC-Truncated.
 	if ex == nil || ex.Response.Size() == 0 || (ex.Err != nil && ex.Truncated == "") {
 		c.counters.failed.Add(1)
+		c.seeds.note(it.Host, cmp.Or(f.err, errNoResponse))
 		kind := capture.KindOf(f.err)
 		e.Status = errorStatus(kind)
 		e.Annotations = append(e.Annotations, string(kind))
@@ -263,6 +266,8 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 	}
 	c.counters.fetched.Add(1)
 	c.counters.bytes.Add(ex.Response.Size())
+	c.tally.addWARC(written.Length + request.Length)
+	c.seeds.note(it.Host, nil)
 	e.Status, e.Size, e.MIME, e.Digest = written.HTTPStatus, ex.Response.Size(), written.MIME, written.PayloadDigest
 	if e.Status == 0 {
 		e.Status = statusOther
@@ -275,10 +280,13 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 		e.Annotations = append(e.Annotations, "read-cut") // the parsers saw only the first part
 	}
 	if written.Type == "revisit" {
-		e.Annotations = append(e.Annotations, "duplicate:digest") // Heritrix's note for a revisit
+		e.Annotations = append(e.Annotations, crawllog.NoteRevisit)
 	}
 	return e, nil
 }
+
+// errNoResponse stands for a fetch that failed without an error saying why.
+var errNoResponse = errors.New("no response")
 
 // source names how an item was found, for the fetch metric's label.
 func source(it frontier.Item) string {

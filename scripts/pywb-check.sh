@@ -31,100 +31,15 @@ CRAWL_TIMEOUT=180     # seconds each crawl may take
 DEDUP_MIN_SIZE=256    # bytes: the crawl's default --dedup-min-size, passed explicitly
 HELPERS=scripts/pywb
 
-log() { echo "== pywb-check [$((SECONDS - ${START:-$SECONDS}))s]: $*"; }
-fail() { echo "pywb-check: FAIL: $*" >&2; exit 1; }
+CHECK=pywb-check
+# shellcheck source=scripts/check-lib.sh
+source scripts/check-lib.sh
 
 command -v python3 >/dev/null || fail "python3 is needed to create the pywb venv"
 command -v curl >/dev/null || fail "curl is needed"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/pywb-check.XXXXXX")
-mkdir -p "$WORK/logs"
-declare -A PID # name -> pid of each process started here and not yet reaped
-START=$SECONDS
-
-# stop NAME: SIGTERM, up to 10 s to exit, then SIGKILL; reaps it either way.
-stop() {
-	local name=$1 pid=${PID[$1]} i
-	kill "$pid" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	unset "PID[$name]"
-}
-
-cleanup() {
-	local rc=$? name
-	for name in "${!PID[@]}"; do
-		stop "$name"
-	done
-	if ((rc == 0)); then
-		rm -rf "$WORK"
-	else
-		echo "pywb-check: scratch files kept in $WORK" >&2
-	fi
-}
-trap cleanup EXIT
-# Turn signals into a failing exit, so cleanup sees a non-zero status.
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# died NAME MESSAGE: fail, showing NAME's log.
-died() {
-	echo "---- $WORK/logs/$1.log (last 60 lines)" >&2
-	tail -n 60 "$WORK/logs/$1.log" >&2 || true
-	fail "$1: $2"
-}
-
-# start NAME DIR CMD...: runs CMD in DIR in the background, output in logs/NAME.log.
-start() {
-	local name=$1 dir=$2
-	shift 2
-	(cd "$dir" && exec "$@") >"$WORK/logs/$name.log" 2>&1 &
-	PID[$name]=$!
-}
-
-# wait_http NAME URL: wait (bounded) until URL answers 2xx, or fail with NAME's log.
-wait_http() {
-	local name=$1 url=$2 i
-	for ((i = 0; i < WAIT * 5; i++)); do
-		curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null && return 0
-		kill -0 "${PID[$name]}" 2>/dev/null || died "$name" "exited before answering $url"
-		sleep 0.2
-	done
-	died "$name" "did not answer $url within ${WAIT}s"
-}
-
-free_ports() {
-	python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
-}
-
 # --- 1. pywb and warcio -------------------------------------------------------
-venv_ok() {
-	"$VENV/bin/python" - "$PYWB_VERSION" "$WARCIO_VERSION" 2>/dev/null <<-'EOF'
-		import sys
-		from importlib.metadata import version
-		sys.exit(0 if (version("pywb"), version("warcio")) == tuple(sys.argv[1:3]) else 1)
-	EOF
-}
-if venv_ok; then
-	log "reusing $VENV (pywb $PYWB_VERSION, warcio $WARCIO_VERSION)"
-else
-	log "installing pywb $PYWB_VERSION and warcio $WARCIO_VERSION into $VENV"
-	if ! "$VENV/bin/python" -c '' 2>/dev/null; then
-		python3 -m venv --clear "$VENV" || fail "python3 -m venv $VENV failed (is the venv module installed?)"
-	fi
-	"$VENV/bin/python" -m pip install --disable-pip-version-check --timeout 60 --retries 2 -q \
-		"pywb==$PYWB_VERSION" "warcio==$WARCIO_VERSION" || fail "pip could not install pywb and warcio into $VENV"
-	venv_ok || fail "$VENV still lacks pywb $PYWB_VERSION and warcio $WARCIO_VERSION after pip install"
-fi
+ensure_venv "$VENV" "pywb==$PYWB_VERSION" "warcio==$WARCIO_VERSION"
 PY=$VENV/bin/python
 
 # --- 2. crawl the test site ---------------------------------------------------

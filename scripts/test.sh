@@ -31,4 +31,6 @@ echo "== alert rules (promtool check rules, promtool test rules)"
 scripts/serve-check.sh
 echo "== pywb check (index equality, replay, warcio check)"
 ARKISTO_BIN=.cache/arkisto scripts/pywb-check.sh
+echo "== WACZ check (wacz validate, pywb, arkisto qa in Chromium, ReplayWeb.page)"
+scripts/wacz-check.sh
 echo "== all checks passed"

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,19 +37,17 @@ A crawl that was interrupted or killed is resumed by running it again into the s
 settings given again must agree with the recorded ones. A finished crawl's folder takes a
 new crawl, whose unchanged payloads are stored as revisits. --fresh starts over explicitly.
 
-Exit status: 0 when the crawl ran to its end, 2 for a bad flag, config or seed, 130 after
-an interrupt.`,
+The crawl ends with a summary on stderr, also kept in DIR/logs/summary.json.
+
+Exit status: 0 when the crawl ran to its end, 2 for a bad flag, config or seed (or a
+--metrics-addr you gave that is busy), 3 when no seed could be fetched at all (the reason of
+each seed host is printed), 130 after an interrupt, 1 for anything else (a full disk...).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			plan, err := planCrawl(cmd, cfg, configFile, args, fresh)
 			if err != nil {
 				return err
 			}
-			switch {
-			case plan.Resumes && plan.Config.Frontier != "":
-				fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: joining crawl %s, writing into %s\n", plan.Config.CrawlID, plan.Config.Output)
-			case plan.Resumes:
-				fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: resuming the unfinished crawl in %s\n", plan.Config.Output)
-			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: %s\n", beginning(plan))
 			return runCrawl(cmd, plan.Config, verbose, abort)
 		},
 	}
@@ -82,6 +82,9 @@ func planCrawl(cmd *cobra.Command, given config.Config, configFile string, args 
 		if err := given.Finish(); err != nil {
 			return crawler.Plan{}, usageError{err}
 		}
+	}
+	if fi, err := os.Stat(given.Output); err == nil && !fi.IsDir() {
+		return crawler.Plan{}, usageError{fmt.Errorf("--output %s is a file, not a collection folder", given.Output)}
 	}
 	prepare := crawler.Prepare
 	if given.Frontier != "" {
@@ -124,12 +127,11 @@ func runCrawl(cmd *cobra.Command, cfg config.Config, verbose bool, abort <-chan 
 		return err
 	}
 	if cfg.MetricsAddr != "" {
-		stop, err := metrics.Serve(ctx, cfg.MetricsAddr, reg)
+		stop, err := serveMetrics(cmd, cfg, reg, logger)
 		if err != nil {
-			return usageError{err}
+			return err
 		}
 		defer shutdown(ctx, stop)
-		logger.Info("serving metrics", "url", "http://"+cfg.MetricsAddr+"/metrics")
 	}
 	if cfg.Pushgateway != "" {
 		p := metrics.NewPusher(cfg.Pushgateway, cfg.Job, reg)
@@ -150,6 +152,54 @@ func runCrawl(cmd *cobra.Command, cfg config.Config, verbose bool, abort <-chan 
 	if err := c.Run(ctx); err != nil {
 		return err
 	}
-	logger.Info("crawl finished", "output", cfg.Output)
+	if cfg.WACZ {
+		return packageCrawl(ctx, cmd, cfg)
+	}
 	return nil
+}
+
+// beginning says which collection a crawl uses and how it begins there.
+func beginning(p crawler.Plan) string {
+	where := fmt.Sprintf("%s (job %s)", p.Config.Output, p.Config.Job)
+	switch p.Begins {
+	case crawler.BeginResumed:
+		if p.Config.Frontier != "" {
+			return "joining crawl " + p.Config.CrawlID + " of the shared frontier, writing into " + where
+		}
+		return "resuming the unfinished crawl in " + where
+	case crawler.BeginContinued:
+		return "continuing the collection " + where + ": a new crawl beside the WARC files it holds; payloads it already has become revisits"
+	}
+	return "new collection " + where
+}
+
+// spareMetricsPorts is how many ports after the default metrics port a
+// crawl tries when that one is busy.
+const spareMetricsPorts = 8
+
+// serveMetrics serves /metrics on cfg.MetricsAddr. The default address
+// being busy (another crawl runs on this machine) is no reason to stop:
+// the next free port is taken, or with none, the crawl goes on without
+// metrics. An address the user gave must be free.
+func serveMetrics(cmd *cobra.Command, cfg config.Config, reg *prometheus.Registry, logger *slog.Logger) (func(context.Context) error, error) {
+	chosen := cmd.Flags().Changed("metrics-addr") || cfg.MetricsAddr != config.DefaultMetricsAddr
+	spare := spareMetricsPorts
+	if chosen {
+		spare = 0
+	}
+	ln, err := metrics.Listen(cmd.Context(), cfg.MetricsAddr, spare)
+	switch {
+	case err != nil && chosen:
+		return nil, usageError{err}
+	case err != nil:
+		logger.Warn("crawling without metrics: the default metrics port and the ones after it are busy; set --metrics-addr", "err", err)
+		return func(context.Context) error { return nil }, nil
+	}
+	url := "http://" + ln.Addr().String() + "/metrics"
+	if got := ln.Addr().String(); got != cfg.MetricsAddr {
+		logger.Warn("the default metrics port is busy (another crawl?): serving metrics on the next free port", "busy", cfg.MetricsAddr, "url", url)
+	}
+	listener := cfg.Listener()
+	logger.Info("serving metrics", "url", url, "exposure", listener.Exposure(false))
+	return metrics.ServeOn(ln, reg), nil
 }

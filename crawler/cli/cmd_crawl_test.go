@@ -30,6 +30,7 @@ func TestExitStatus(t *testing.T) {
 	const seed = "http://127.0.0.1:9/" // never dialed: every case fails before
 	unknownKey := writeFile("unknown.yaml", "seeds: [\""+seed+"\"]\nfrobnicate: 3\n")
 	badScope := writeFile("scope.yaml", "seeds: [\""+seed+"\"]\nscope: planet\n")
+	publicServe := writeFile("serve.yaml", "metrics_addr: 0.0.0.0:19791\njobs:\n  - name: a\n    schedule: \"@hourly\"\n    seeds: [\""+seed+"\"]\n")
 	out := filepath.Join(dir, "out")
 	tests := []struct {
 		name  string
@@ -48,6 +49,12 @@ func TestExitStatus(t *testing.T) {
 		{"bad scope flag", crawlArgs(out, seed, "--scope", "planet"), ExitUsage, []string{"scope", "planet"}},
 		{"zero workers", crawlArgs(out, seed, "--workers", "0"), ExitUsage, []string{"workers"}},
 		{"missing config file", crawlArgs(out, seed, "--config", filepath.Join(dir, "absent.yaml")), ExitUsage, []string{"absent.yaml"}},
+		{"seed without scheme", crawlArgs(out, "http//127.0.0.1:8083/"), ExitUsage, []string{`"http//127.0.0.1:8083/"`, "has no scheme"}},
+		{"output naming a file", crawlArgs(unknownKey, seed), ExitUsage, []string{"unknown.yaml", "is a file"}},
+		{"metrics on every interface", crawlArgs(out, seed, "--metrics-addr", "0.0.0.0:9791"), ExitUsage, []string{"0.0.0.0:9791", "--metrics-public"}},
+		{"bad embeds", crawlArgs(out, seed, "--embeds", "some"), ExitUsage, []string{"embeds", "some"}},
+		{"serve without --config", []string{"serve"}, ExitUsage, []string{"--config"}},
+		{"serve on every interface without token", []string{"serve", "--config", publicServe}, ExitUsage, []string{"0.0.0.0:19791", "metrics_public"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

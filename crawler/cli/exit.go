@@ -15,6 +15,7 @@ const (
 	ExitOK          = 0
 	ExitFailure     = 1
 	ExitUsage       = 2   // bad flag, config or seed
+	ExitUnreachable = 3   // no seed could be fetched at all
 	ExitInterrupted = 130 // stopped by SIGINT or SIGTERM
 )
 
@@ -40,6 +41,9 @@ func ExitCode(err error, stderr io.Writer) int {
 		return ExitInterrupted
 	case errors.Is(err, errProblems):
 		return ExitFailure
+	case errors.Is(err, crawler.ErrSeedsUnreachable):
+		fmt.Fprintln(stderr, "arkisto:", err)
+		return ExitUnreachable
 	case errors.As(err, &usage), errors.As(err, &field):
 		fmt.Fprintln(stderr, "arkisto:", err)
 		return ExitUsage

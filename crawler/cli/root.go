@@ -33,7 +33,7 @@ func newRootCommand(abort <-chan struct{}) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCrawlCommand(abort), newServeCommand(abort), newValidateCommand(), newIndexCommand())
+	root.AddCommand(newCrawlCommand(abort), newServeCommand(abort), newValidateCommand(), newIndexCommand(), newReportCommand(), newWACZCommand(), newQACommand())
 	return root
 }
 

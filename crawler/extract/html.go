@@ -42,6 +42,11 @@ type walker struct {
 	page     *Page
 	baseHref *string
 	attrs    []attr
+	// titleSeen is set at the first <title> outside SVG, the one a
+	// browser shows; svgDepth counts the open <svg> elements, whose own
+	// <title>s describe a drawing, not the page.
+	titleSeen bool
+	svgDepth  int
 }
 
 // tokenize feeds every start tag to the element handlers. The tokenizer
@@ -61,8 +66,14 @@ func (w *walker) tokenize(body []byte, inNoscript bool) {
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			rawText = 0
-			if a == atom.Style || a == atom.Noscript {
+			switch {
+			case a == atom.Style || a == atom.Noscript:
 				rawText = a
+			case a == atom.Title && !inNoscript && w.svgDepth == 0 && !w.titleSeen:
+				w.titleSeen = true
+				rawText = a
+			case a == atom.Svg && tt == html.StartTagToken:
+				w.svgDepth++
 			}
 			// Reading attributes costs two copies each in the tokenizer, so
 			// tags that cannot carry a URL are skipped unread.
@@ -76,6 +87,13 @@ func (w *walker) tokenize(body []byte, inNoscript bool) {
 				scanCSS(z.Text(), blockContexts(true), w.c)
 			case rawText == atom.Noscript && !inNoscript:
 				w.tokenize(z.Text(), true)
+			case rawText == atom.Title:
+				w.page.Title = pageTitle(z.Text())
+			}
+			rawText = 0
+		case html.EndTagToken:
+			if name, _ := z.TagName(); atom.Lookup(name) == atom.Svg && w.svgDepth > 0 {
+				w.svgDepth--
 			}
 			rawText = 0
 		default:

@@ -79,6 +79,9 @@ type Page struct {
 	// both. Links are reported either way: honoring them is crawl policy.
 	NoFollow bool
 	NoIndex  bool
+	// Title is the text of the page's <title>, as a browser shows it:
+	// white space collapsed, at most MaxTitleBytes; "" when it has none.
+	Title string
 	// Truncated says a limit cut the work short: the body was longer than
 	// Options.MaxBytes, or Options.MaxLinks values were already collected.
 	Truncated bool

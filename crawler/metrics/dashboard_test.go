@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"regexp"
@@ -17,12 +18,9 @@ const dashboardPath = "../../scripts/grafana/arkisto-dashboard.json"
 
 // dashboard is the part of Grafana's dashboard JSON the tests look at.
 type dashboard struct {
-	Inputs []struct {
-		Name     string `json:"name"`
-		Type     string `json:"type"`
-		PluginID string `json:"pluginId"`
-	} `json:"__inputs"`
-	Panels     []panel `json:"panels"`
+	Inputs     []json.RawMessage `json:"__inputs"`
+	Editable   bool              `json:"editable"`
+	Panels     []panel           `json:"panels"`
 	Templating struct {
 		List []struct {
 			Name       string          `json:"name"`
@@ -231,32 +229,95 @@ func TestDashboardQueriesExportedMetrics(t *testing.T) {
 					t.Errorf("%q queries %s, which neither a crawl nor arkisto serve exports", expr, n)
 				}
 			}
-			// Panels must follow the job variable, or choosing a job does nothing.
-			if !strings.HasPrefix(w, "variable ") && strings.Count(expr, `job=~"$job"`) < len(names) {
-				t.Errorf("%q: every selector must carry job=~\"$job\"", expr)
+			for _, problem := range selectorProblems(w, expr) {
+				t.Error(problem)
 			}
 		})
 	}
 }
 
-// The dashboard imports with a ${DS_PROMETHEUS} input and also works when
-// provisioned from disk, where no input is asked for.
+// Grafana's dashboard linter rules, checked here since the linter does not
+// install through the Go module proxy: every query selects the job and
+// the instance through template variables (or choosing one does nothing),
+// and every rate spans $__rate_interval, which Grafana keeps at four
+// scrapes or more whatever the zoom.
+func selectorProblems(where, expr string) []string {
+	var problems []string
+	selectors := promSelectors.FindAllString(promStrings.ReplaceAllStringFunc(expr, func(q string) string {
+		return strings.NewReplacer("{", "(", "}", ")").Replace(q) // braces inside strings are no selectors
+	}), -1)
+	var want []string
+	switch where {
+	case "variable job":
+	case "variable instance":
+		want = []string{`job=~"$job"`}
+	default:
+		want = []string{`job=~"$job"`, `instance=~"$instance"`}
+	}
+	if len(want) > 0 && len(selectors) < len(metricNames(expr)) {
+		problems = append(problems, fmt.Sprintf("%q: a metric without a {...} selector", expr))
+	}
+	for _, sel := range selectors {
+		for _, w := range want {
+			if !strings.Contains(sel, w) {
+				problems = append(problems, fmt.Sprintf("%q: selector %s lacks %s", expr, sel, w))
+			}
+		}
+	}
+	for _, m := range rateRanges.FindAllStringSubmatch(expr, -1) {
+		if m[1] != "$__rate_interval" {
+			problems = append(problems, fmt.Sprintf("%q: a rate over [%s], want [$__rate_interval]", expr, m[1]))
+		}
+	}
+	return problems
+}
+
+var (
+	promSelectors = regexp.MustCompile(`\{[^}]*\}`)
+	// rateRanges finds rate(...[RANGE]) and irate(...[RANGE]).
+	rateRanges = regexp.MustCompile(`\bi?rate\([^\[]*\[([^\]]*)\]`)
+)
+
+func TestSelectorProblems(t *testing.T) {
+	for _, tt := range []struct {
+		expr string
+		bad  bool
+	}{
+		{`sum(rate(a{job=~"$job",instance=~"$instance"}[$__rate_interval]))`, false},
+		{`sum(rate(a{job=~"$job"}[$__rate_interval]))`, true},
+		{`sum(rate(a{job=~"$job",instance=~"$instance"}[6h]))`, true},
+		{`sum(increase(a{job=~"$job",instance=~"$instance"}[1h]))`, false},
+		{`sum(a)`, true},
+		{`a{job=~"$job",instance=~"$instance"} / b`, true},
+	} {
+		if problems := selectorProblems("panel", tt.expr); (len(problems) > 0) != tt.bad {
+			t.Errorf("selectorProblems(%q) = %q, want problems: %v", tt.expr, problems, tt.bad)
+		}
+	}
+}
+
+// The dashboard takes its Prometheus from a datasource variable named
+// datasource, so it works imported or provisioned with nothing to map; it
+// has job and instance variables, and is saved read-only (provisioned
+// dashboards are edited in the file, not in the UI).
 func TestDashboardIsImportable(t *testing.T) {
 	d := loadDashboard(t)
-	if len(d.Inputs) != 1 || d.Inputs[0].Name != "DS_PROMETHEUS" || d.Inputs[0].Type != "datasource" || d.Inputs[0].PluginID != "prometheus" {
-		t.Errorf("__inputs = %+v, want one prometheus datasource input DS_PROMETHEUS", d.Inputs)
+	if len(d.Inputs) != 0 {
+		t.Errorf("__inputs = %s, want none: the datasource variable picks the data source", d.Inputs)
 	}
+	if d.Editable {
+		t.Error("the dashboard is saved editable")
+	}
+	const uid = "${datasource}"
 	vars := map[string]string{}
 	for _, v := range d.Templating.List {
 		vars[v.Name] = v.Type
-		if v.Datasource != nil && v.Datasource.UID != "${DS_PROMETHEUS}" {
-			t.Errorf("variable %s uses datasource %q, want ${DS_PROMETHEUS}", v.Name, v.Datasource.UID)
+		if v.Type != "datasource" && (v.Datasource == nil || v.Datasource.UID != uid) {
+			t.Errorf("variable %s uses datasource %+v, want %s", v.Name, v.Datasource, uid)
 		}
 	}
-	// A datasource variable of the same name resolves ${DS_PROMETHEUS} when
-	// the file is provisioned instead of imported.
-	if vars["DS_PROMETHEUS"] != "datasource" || vars["job"] != "query" {
-		t.Errorf("template variables = %v, want DS_PROMETHEUS (datasource) and job (query)", vars)
+	if vars["datasource"] != "datasource" || vars["job"] != "query" || vars["instance"] != "query" {
+		t.Errorf("template variables = %v, want datasource (datasource), job and instance (query)", vars)
 	}
 	ids := map[int]string{}
 	titles := map[string]bool{}
@@ -272,12 +333,12 @@ func TestDashboardIsImportable(t *testing.T) {
 		if p.Type == "row" {
 			continue
 		}
-		if p.Datasource == nil || p.Datasource.UID != "${DS_PROMETHEUS}" {
-			t.Errorf("panel %q datasource = %+v, want uid ${DS_PROMETHEUS}", p.Title, p.Datasource)
+		if p.Datasource == nil || p.Datasource.UID != uid {
+			t.Errorf("panel %q datasource = %+v, want uid %s", p.Title, p.Datasource, uid)
 		}
 		for _, tg := range p.Targets {
-			if tg.Datasource == nil || tg.Datasource.UID != "${DS_PROMETHEUS}" {
-				t.Errorf("panel %q target datasource = %+v, want uid ${DS_PROMETHEUS}", p.Title, tg.Datasource)
+			if tg.Datasource == nil || tg.Datasource.UID != uid {
+				t.Errorf("panel %q target datasource = %+v, want uid %s", p.Title, tg.Datasource, uid)
 			}
 		}
 	}

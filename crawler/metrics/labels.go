@@ -24,7 +24,7 @@ var (
 
 	recordTypes = []string{"warcinfo", "request", "response", "revisit", "resource", "metadata", "conversion", "continuation", other}
 
-	refusalReasons = []string{"out-of-scope", "robots-denied", "trap", "unsupported-scheme", "malformed-url", "blocked", "max-depth", "too-many-redirects", "host-budget", "host-given-up", "no-such-host", other}
+	refusalReasons = []string{"out-of-scope", "excluded", "robots-denied", "trap", "unsupported-scheme", "malformed-url", "blocked", "max-depth", "too-many-redirects", "host-budget", "host-given-up", "no-such-host", other}
 )
 
 // The kind label of fetch errors and the outcome label of robots.txt

@@ -300,13 +300,14 @@ func TestPolitenessWait(t *testing.T) {
 
 func TestRefused(t *testing.T) {
 	m, _ := newTestMetrics(t)
-	for _, r := range []string{"out-of-scope", "out-of-scope", "trap:calendar", "trap:repeats", "robots-denied", "unsupported-scheme", "no-such-host", "because"} {
+	for _, r := range []string{"out-of-scope", "out-of-scope", "trap:calendar", "trap:repeats", "robots-denied", "unsupported-scheme", "no-such-host", "excluded", "because"} {
 		m.Refused(r)
 	}
 	want := `
 # HELP arkisto_urls_refused_total Discovered URLs not queued, by reason.
 # TYPE arkisto_urls_refused_total counter
 arkisto_urls_refused_total{reason="blocked"} 0
+arkisto_urls_refused_total{reason="excluded"} 1
 arkisto_urls_refused_total{reason="host-budget"} 0
 arkisto_urls_refused_total{reason="host-given-up"} 0
 arkisto_urls_refused_total{reason="malformed-url"} 0

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,11 +47,46 @@ func Handler(g prometheus.Gatherer) http.Handler {
 // the server down gracefully within its own context and reports any error
 // the server met while serving.
 func Serve(ctx context.Context, addr string, g prometheus.Gatherer) (stop func(context.Context) error, err error) {
+	ln, err := Listen(ctx, addr, 0)
+	if err != nil {
+		return nil, err
+	}
+	return ServeOn(ln, g), nil
+}
+
+// Listen listens on addr. When its port is taken and spare is above 0, it
+// tries the next spare ports in turn: several crawls on one machine (one
+// per site, from cron) each get a metrics port of their own. The
+// listener's Addr says which port it got.
+func Listen(ctx context.Context, addr string, spare int) (net.Listener, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
+	if err == nil || spare <= 0 || !errors.Is(err, syscall.EADDRINUSE) {
+		if err != nil {
+			return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
+		}
+		return ln, nil
+	}
+	host, portText, splitErr := net.SplitHostPort(addr)
+	port, atoiErr := strconv.Atoi(portText)
+	if splitErr != nil || atoiErr != nil || port == 0 {
 		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
 	}
+	for next := port + 1; next <= min(port+spare, 65535); next++ {
+		ln, nextErr := lc.Listen(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(next)))
+		if nextErr == nil {
+			return ln, nil
+		}
+		if !errors.Is(nextErr, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("listen for metrics on %s: %w", addr, nextErr)
+		}
+	}
+	return nil, fmt.Errorf("listen for metrics on %s and the %d ports after it: %w", addr, spare, err)
+}
+
+// ServeOn serves Handler(g) on ln until stop is called, as Serve does.
+func ServeOn(ln net.Listener, g prometheus.Gatherer) (stop func(context.Context) error) {
+	addr := ln.Addr().String()
 	srv := &http.Server{
 		Handler:           Handler(g),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -73,5 +110,5 @@ func Serve(ctx context.Context, addr string, g prometheus.Gatherer) (stop func(c
 			}
 		})
 		return stopErr
-	}, nil
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 )
@@ -210,4 +211,37 @@ func freeAddr(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return addr
+}
+
+// A busy port is no error when spare ports are allowed: the next free one
+// is taken, and the listener says which.
+func TestListenTakesTheNextFreePort(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	busy := taken.Addr().(*net.TCPAddr).Port
+	if _, err := Listen(t.Context(), taken.Addr().String(), 0); !errors.Is(err, syscall.EADDRINUSE) {
+		t.Fatalf("Listen without spare ports on a busy port: %v, want EADDRINUSE", err)
+	}
+	ln, err := Listen(t.Context(), taken.Addr().String(), 4)
+	if err != nil {
+		t.Fatalf("Listen with spare ports: %v", err)
+	}
+	defer ln.Close()
+	got := ln.Addr().(*net.TCPAddr)
+	if got.Port <= busy || got.Port > busy+4 || !got.IP.IsLoopback() {
+		t.Errorf("Listen took %s, want 127.0.0.1 on a port in (%d, %d]", got, busy, busy+4)
+	}
+	stop := ServeOn(ln, prometheus.NewRegistry())
+	defer stop(t.Context())
+	resp, err := http.Get("http://" + got.String() + "/healthz")
+	if err != nil {
+		t.Fatalf("GET /healthz on the spare port: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz on the spare port: %s", resp.Status)
+	}
 }

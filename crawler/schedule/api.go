@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 )
@@ -29,7 +30,11 @@ func (d *daemon) apiHandler(ctx context.Context) http.Handler {
 		writeJSON(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("GET /api/jobs/{name}/runs", d.withJob(func(w http.ResponseWriter, _ *http.Request, j *job) {
-		writeJSON(w, http.StatusOK, j.history.list())
+		runs := j.history.list()
+		if n := len(runs); n > 0 {
+			runs[n-1] = j.withLive(runs[n-1])
+		}
+		writeJSON(w, http.StatusOK, runs)
 	}))
 	mux.HandleFunc("POST /api/jobs/{name}/run", d.withJob(func(w http.ResponseWriter, r *http.Request, j *job) {
 		// The run takes the daemon's context, not the request's: it must
@@ -52,9 +57,23 @@ func (d *daemon) apiHandler(ctx context.Context) http.Handler {
 		}))
 	}
 	if d.cfg.APIToken == "" {
-		return mux
+		// Only a listener acknowledged public (metrics_public) is reachable
+		// from elsewhere without a token: /metrics is, /api is not.
+		return loopbackOnly(mux)
 	}
 	return requireToken(d.cfg.APIToken, mux)
+}
+
+// loopbackOnly serves only clients on this machine.
+func loopbackOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			writeError(w, http.StatusForbidden, errors.New("without api_token the API answers this machine only"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (d *daemon) withJob(h func(http.ResponseWriter, *http.Request, *job)) http.HandlerFunc {

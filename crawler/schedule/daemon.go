@@ -113,7 +113,7 @@ func Run(ctx context.Context, cfg config.ServeConfig, opts Options) error {
 	if opts.Ticks != nil {
 		ticking.Go(func() { d.serveTicks(ctx) })
 	}
-	d.log.Info("serving", "jobs", len(d.order), "addr", d.addr)
+	d.log.Info("serving", "jobs", len(d.order), "addr", d.addr, "exposure", cfg.Listener().Exposure(true))
 	<-ctx.Done()
 	d.log.Info("stopping: no more runs start; running crawls finish their in-flight fetches", "cause", context.Cause(ctx))
 	<-d.cron.Stop().Done()

@@ -77,6 +77,13 @@ func startDaemon(t *testing.T, cfg config.ServeConfig) *daemon {
 // startDaemonOn starts the daemon with its metrics on reg (nil: its own).
 func startDaemonOn(t *testing.T, cfg config.ServeConfig, reg *prometheus.Registry) *daemon {
 	t.Helper()
+	return startDaemonWith(t, cfg, schedule.Options{Registry: reg})
+}
+
+// startDaemonWith starts the daemon with opts, its listener, ticks and
+// OnRun set here.
+func startDaemonWith(t *testing.T, cfg config.ServeConfig, opts schedule.Options) *daemon {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +98,8 @@ func startDaemonOn(t *testing.T, cfg config.ServeConfig, reg *prometheus.Registr
 		done:    make(chan error, 1),
 		running: map[string]int{}, peak: map[string]int{},
 	}
-	opts := schedule.Options{Listener: ln, Registry: reg, Ticks: d.ticks, OnRun: func(job string, r schedule.RunRecord) {
+	opts.Listener, opts.Ticks = ln, d.ticks
+	opts.OnRun = func(job string, r schedule.RunRecord) {
 		d.mu.Lock()
 		delta := -1
 		if r.Outcome == schedule.OutcomeRunning {
@@ -104,7 +112,7 @@ func startDaemonOn(t *testing.T, cfg config.ServeConfig, reg *prometheus.Registr
 		}
 		d.mu.Unlock()
 		d.events <- event{job, r}
-	}}
+	}
 	go func() { d.done <- schedule.Run(ctx, cfg, opts) }()
 	t.Cleanup(func() { d.stop(t) })
 	return d

@@ -53,10 +53,13 @@ type RunRecord struct {
 	Counts    Counts `json:"counts"`
 }
 
-// Counts are a run's totals.
+// Counts are a run's totals; while it goes on, the API shows them live.
 type Counts struct {
+	Fetched   int64    `json:"fetched"`    // fetches that got an HTTP response
+	Failed    int64    `json:"failed"`     // fetches that got none (DNS, refused, timeout...)
+	WireBytes int64    `json:"wire_bytes"` // response bytes received
 	URLsSeen  int      `json:"urls_seen"`
-	URLsLeft  int      `json:"urls_left"` // still queued when the run ended
+	URLsLeft  int      `json:"urls_left"` // still queued (when the run ended)
 	WARCFiles []string `json:"warc_files"`
 	WARCBytes int64    `json:"warc_bytes"`
 }

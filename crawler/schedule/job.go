@@ -29,6 +29,29 @@ type job struct {
 	active bool // a run is going on or waiting for a slot
 	queued bool // overlap queue: one more run once this one ends
 	paused bool
+	// live reads the counts of the run going on; nil between runs.
+	live func() Counts
+}
+
+func (j *job) setLive(live func() Counts) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.live = live
+}
+
+// withLive returns r with the live counts of the run going on, when r is
+// that run.
+func (j *job) withLive(r RunRecord) RunRecord {
+	j.mu.Lock()
+	live := j.live
+	j.mu.Unlock()
+	if live == nil || r.Outcome != OutcomeRunning {
+		return r
+	}
+	files := r.Counts.WARCFiles
+	r.Counts = live()
+	r.Counts.WARCFiles = files
+	return r
 }
 
 // start begins a run of j unless the overlap policy forbids it. A run
@@ -137,6 +160,7 @@ func (d *daemon) status(j *job) status {
 		}
 	}
 	if r, ok := j.history.last(); ok {
+		r = j.withLive(r)
 		s.LastRun = &r
 	}
 	if r, ok := j.history.lastSuccess(); ok {

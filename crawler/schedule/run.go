@@ -13,7 +13,6 @@ import (
 
 	"arkisto/config"
 	"arkisto/crawler"
-	"arkisto/crawler/frontier"
 )
 
 // errTimedOut is the cause of a run's context when max_duration ends it.
@@ -45,14 +44,16 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) Ru
 	}
 	defer cancel()
 
-	var stats func() frontier.Stats
-	c, err := d.newCrawler(cfg, log, &r)
+	live := func() Counts { return Counts{} }
+	c, begins, err := d.newCrawler(cfg, log, &r)
 	if err == nil {
-		stats = c.FrontierStats
-		d.metrics.RunStarted(name, start, stats)
+		live = func() Counts { return countsOf(c) }
+		j.setLive(live)
+		d.metrics.RunStarted(name, start, c.FrontierStats)
 		d.notify(name, r)
-		log.Info("run starting", "reason", reason, "since", r.Since)
+		log.Info("run started", "reason", reason, "collection", cfg.Output, "begins", begins, "since", r.Since)
 		err = c.Run(runCtx)
+		j.setLive(nil)
 	} else {
 		d.notify(name, r)
 	}
@@ -61,11 +62,12 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) Ru
 	if err != nil {
 		r.Error = err.Error()
 	}
-	if stats != nil {
-		s := stats()
-		r.Counts.URLsSeen, r.Counts.URLsLeft = s.Seen, s.Queued
-	}
+	r.Counts = live()
 	r.Counts.WARCFiles, r.Counts.WARCBytes = newFiles(cfg.Output, before)
+	if cfg.WACZ && (r.Outcome == OutcomeSuccess || r.Outcome == OutcomeTimedOut) {
+		// Before the end is recorded: a run recorded done has its package.
+		packageRun(ctx, cfg, log)
+	}
 	if err := j.history.save(r); err != nil {
 		log.Error("record run end", "err", err)
 	}
@@ -74,24 +76,32 @@ func (d *daemon) runOnce(ctx context.Context, j *job, reason, resumes string) Ru
 		d.metrics.SetLastSuccess(name, r.Start)
 	}
 	log.Info("run ended", "outcome", r.Outcome, "err", err, "duration", r.End.Sub(r.Start).Round(time.Millisecond),
-		"urls", r.Counts.URLsSeen, "warc_files", len(r.Counts.WARCFiles))
+		"fetched", r.Counts.Fetched, "failed", r.Counts.Failed, "wire_bytes", r.Counts.WireBytes,
+		"urls_seen", r.Counts.URLsSeen, "urls_left", r.Counts.URLsLeft, "warc_files", len(r.Counts.WARCFiles))
 	return r
+}
+
+// countsOf reads a crawl's counts, live or final.
+func countsOf(c *crawler.Crawler) Counts {
+	n, s := c.Counts(), c.FrontierStats()
+	return Counts{Fetched: n.Fetched, Failed: n.Failed, WireBytes: n.Bytes, URLsSeen: s.Seen, URLsLeft: s.Queued}
 }
 
 // newCrawler prepares the run's crawl. An unfinished crawl in the
 // collection (interrupted, timed out, failed or killed) is taken up where
 // it stopped, unless the job's settings changed since it started: then it
 // starts over, since its frontier holds URLs chosen by other rules.
-func (d *daemon) newCrawler(cfg config.Config, log *slog.Logger, r *RunRecord) (*crawler.Crawler, error) {
+func (d *daemon) newCrawler(cfg config.Config, log *slog.Logger, r *RunRecord) (*crawler.Crawler, crawler.Beginning, error) {
 	plan, err := crawler.Prepare(crawler.Start{Given: cfg, Stated: true, Mismatch: crawler.StartOver})
 	if err != nil {
-		return nil, fmt.Errorf("prepare the collection's crawl state: %w", err)
+		return nil, "", fmt.Errorf("prepare the collection's crawl state: %w", err)
 	}
 	if len(plan.Dropped) > 0 {
 		log.Warn("the unfinished crawl in the collection has other settings: starting over", "differences", strings.Join(plan.Dropped, "; "))
 	}
-	r.Continued = plan.Resumes
-	return crawler.New(plan.Config, crawler.Options{Logger: log, Metrics: d.metrics.ForJob(cfg.Job), Abort: d.opts.Abort})
+	r.Continued = plan.Resumes()
+	c, err := crawler.New(plan.Config, crawler.Options{Logger: log, Metrics: d.metrics.ForJob(cfg.Job), Abort: d.opts.Abort})
+	return c, plan.Begins, err
 }
 
 // outcome names how a run ended: runCtx is the run's own context,

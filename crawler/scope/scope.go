@@ -124,12 +124,10 @@ func (s *Scope) InScope(u *url.URL) bool {
 	if u == nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return false
 	}
-	key := Key(u)
-	for _, re := range s.exclude {
-		if re.MatchString(key) {
-			return false
-		}
+	if s.Excluded(u) {
+		return false
 	}
+	key := Key(u)
 	for _, re := range s.include {
 		if re.MatchString(key) {
 			return true
@@ -139,6 +137,19 @@ func (s *Scope) InScope(u *url.URL) bool {
 	port := explicitPort(u.Scheme, u.Port())
 	for _, sd := range s.seeds {
 		if sd.matches(s.mode, key, host, isIP, port) {
+			return true
+		}
+	}
+	return false
+}
+
+// Excluded reports whether u, a URL from Canonicalize, matches an Exclude
+// pattern: such a URL is never fetched, whatever found it (a link, a page
+// requisite, a redirect, a sitemap).
+func (s *Scope) Excluded(u *url.URL) bool {
+	key := Key(u)
+	for _, re := range s.exclude {
+		if re.MatchString(key) {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-package crawler
+package crawllog
 
 import (
 	"strings"
@@ -31,8 +31,8 @@ func TestFieldEscapesRawValues(t *testing.T) {
 // Whatever a raw URL holds, its crawl.log line is one line of twelve
 // space-separated columns.
 func TestLogLineKeepsItsColumns(t *testing.T) {
-	e := logEntry{Status: statusUnsupported, URL: "ht!tp://x/ y\n\x1b\x00\xff", Hops: "LR", Via: "http://a/ b", Annotations: []string{"malformed-url"}}
-	line := formatLogEntry(time.Now(), e)
+	e := Entry{Status: StatusUnsupported, URL: "ht!tp://x/ y\n\x1b\x00\xff", Hops: "LR", Via: "http://a/ b", Annotations: []string{"malformed-url"}}
+	line := Format(time.Now(), e)
 	if strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "\n") {
 		t.Fatalf("line %q is not one line", line)
 	}
