@@ -29,7 +29,9 @@ const DefaultMetricsAddr = "127.0.0.1:9791"
 //
 // The fields tagged crawl:"defines" decide which URLs belong to the crawl
 // and how its records are named and stored: a resumed crawl must keep them
-// (see Differences). The others only change how fast or how loud it runs,
+// (see Differences). Those tagged crawl:"shared" are the politeness rules,
+// which every process of a crawl on a shared frontier must keep too (see
+// SharedDifferences). The others only change how fast or how loud it runs,
 // or, for output, say where it is.
 type Config struct {
 	Seeds     []string `yaml:"seeds" crawl:"defines"`
@@ -45,8 +47,8 @@ type Config struct {
 	Embeds   EmbedsMode `yaml:"embeds" crawl:"defines"`
 	MaxPages int        `yaml:"max_pages"`
 
-	Delay           time.Duration `yaml:"delay"`
-	HostConcurrency int           `yaml:"host_concurrency"`
+	Delay           time.Duration `yaml:"delay" crawl:"shared"`
+	HostConcurrency int           `yaml:"host_concurrency" crawl:"shared"`
 	Workers         int           `yaml:"workers"`
 	UserAgent       string        `yaml:"user_agent"`
 	Contact         string        `yaml:"contact"`
@@ -56,13 +58,13 @@ type Config struct {
 	GracePeriod     time.Duration `yaml:"grace_period"`
 	KeepAlive       bool          `yaml:"keep_alive"`
 
-	DelayFactor          float64       `yaml:"delay_factor"`
-	MaxDelay             time.Duration `yaml:"max_delay"`
-	Retries              int           `yaml:"retries"`
-	RetryDelay           time.Duration `yaml:"retry_delay"`
-	MaxRetryAfter        time.Duration `yaml:"max_retry_after"`
+	DelayFactor          float64       `yaml:"delay_factor" crawl:"shared"`
+	MaxDelay             time.Duration `yaml:"max_delay" crawl:"shared"`
+	Retries              int           `yaml:"retries" crawl:"shared"`
+	RetryDelay           time.Duration `yaml:"retry_delay" crawl:"shared"`
+	MaxRetryAfter        time.Duration `yaml:"max_retry_after" crawl:"shared"`
 	MaxRedirects         int           `yaml:"max_redirects"`
-	MaxPagesPerHost      int           `yaml:"max_pages_per_host"`
+	MaxPagesPerHost      int           `yaml:"max_pages_per_host" crawl:"shared"`
 	Robots               RobotsPolicy  `yaml:"robots" crawl:"defines"`
 	MaxURLLength         int           `yaml:"max_url_length"`
 	MaxPathDepth         int           `yaml:"max_path_depth"`
@@ -92,6 +94,12 @@ type Config struct {
 	MetricsAddr   string `yaml:"metrics_addr"`
 	MetricsPublic bool   `yaml:"metrics_public"` // a non-loopback metrics_addr is meant
 	Pushgateway   string `yaml:"pushgateway"`
+
+	// Frontier is the Redis URL of a frontier shared by several processes
+	// ("" keeps the collection's own bbolt frontier). It may hold a
+	// password: it is never recorded (json:"-"), logged or shown.
+	Frontier string `yaml:"frontier" json:"-"`
+	CrawlID  string `yaml:"crawl_id"` // names the crawl in the shared frontier
 }
 
 // Default returns a Config with every default filled in.
@@ -158,6 +166,11 @@ func (c *Config) Finish() error {
 		if err := CheckName(c.Job); err != nil {
 			return fieldError("job", err.Error())
 		}
+	}
+	if c.Job == "" && c.CrawlID != "" {
+		// The processes of a shared crawl write into folders of their
+		// own: its job is the crawl's, not one folder's.
+		c.Job = c.CrawlID
 	}
 	if c.Job == "" {
 		c.Job = defaultJob(c.Output, c.StartURLs()[0])
@@ -272,6 +285,29 @@ func (c *Config) Validate() error {
 		if err := checkSeed(c.Pushgateway); err != nil {
 			return fieldError("pushgateway", err.Error())
 		}
+	}
+	return c.CheckShared()
+}
+
+// CheckShared checks the shared frontier's settings: a redis:// or
+// rediss:// URL and a crawl id go together. Errors never quote the URL,
+// which may hold a password.
+func (c *Config) CheckShared() error {
+	if c.Frontier == "" {
+		if c.CrawlID != "" {
+			return fieldError("crawl_id", "only means something with a shared frontier (frontier: redis://...)")
+		}
+		return nil
+	}
+	u, err := url.Parse(c.Frontier)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		return fieldError("frontier", "must be a redis://[:password@]host:port/db or rediss:// URL")
+	}
+	if c.CrawlID == "" {
+		return fieldError("crawl_id", "a shared frontier needs a crawl id, the same for every process of the crawl")
+	}
+	if err := CheckName(c.CrawlID); err != nil {
+		return fieldError("crawl_id", err.Error())
 	}
 	return nil
 }

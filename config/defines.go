@@ -21,9 +21,21 @@ func DefiningSettings() []string {
 // from recorded, the crawl it is meant to resume, each as "name: next, was
 // recorded" with its YAML name. An empty list equals a missing one.
 func Differences(recorded, next Config) []string {
+	return differences(recorded, next, "defines")
+}
+
+// SharedDifferences is Differences for a process joining a crawl on a
+// shared frontier: the politeness rules (crawl:"shared") must agree as
+// well, or one process would be less polite than the others to a host
+// they all fetch from.
+func SharedDifferences(recorded, next Config) []string {
+	return append(Differences(recorded, next), differences(recorded, next, "shared")...)
+}
+
+func differences(recorded, next Config, tag string) []string {
 	var diffs []string
 	r, n := reflect.ValueOf(recorded), reflect.ValueOf(next)
-	for f := range definingFields() {
+	for f := range taggedFields(tag) {
 		was, now := r.FieldByIndex(f.Index).Interface(), n.FieldByIndex(f.Index).Interface()
 		if !reflect.DeepEqual(normalize(was), normalize(now)) {
 			diffs = append(diffs, fmt.Sprintf("%s: %v, was %v", yamlName(f), now, was))
@@ -33,10 +45,13 @@ func Differences(recorded, next Config) []string {
 }
 
 // definingFields yields the fields of Config tagged crawl:"defines".
-func definingFields() iter.Seq[reflect.StructField] {
+func definingFields() iter.Seq[reflect.StructField] { return taggedFields("defines") }
+
+// taggedFields yields the fields of Config tagged crawl:tag.
+func taggedFields(tag string) iter.Seq[reflect.StructField] {
 	return func(yield func(reflect.StructField) bool) {
 		for f := range reflect.TypeFor[Config]().Fields() {
-			if f.Tag.Get("crawl") == "defines" && !yield(f) {
+			if f.Tag.Get("crawl") == tag && !yield(f) {
 				return
 			}
 		}

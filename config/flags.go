@@ -56,6 +56,8 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, `serve /metrics and /healthz here ("" disables); when the default port is busy, the next free one is taken`)
 	fs.BoolVar(&c.MetricsPublic, "metrics-public", c.MetricsPublic, "allow a --metrics-addr that other machines can reach (anyone reaching it reads the metrics)")
 	fs.StringVar(&c.Pushgateway, "pushgateway", c.Pushgateway, "Prometheus Pushgateway URL to push metrics to during and at the end of the crawl")
+	fs.StringVar(&c.Frontier, "frontier", c.Frontier, "redis://[:password@]host:port/db (rediss:// for TLS): crawl on a frontier shared with other arkisto processes, here or on other machines, instead of the collection's own")
+	fs.StringVar(&c.CrawlID, "crawl-id", c.CrawlID, "the crawl's name in the shared frontier: every process of the crawl gives the same one")
 }
 
 // ApplyChanged copies the flags the user set on src onto dst, so flags win

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"arkisto/crawler/capture"
@@ -19,26 +18,6 @@ import (
 // queued URLs are dropped and logged. Until then each failure doubles the
 // host's pause, so a host that is only overloaded recovers.
 const giveUpAfter = 8
-
-// hostHealth counts each host's consecutive transient failures.
-type hostHealth struct {
-	mu       sync.Mutex
-	failures map[string]int
-}
-
-func newHostHealth() *hostHealth { return &hostHealth{failures: make(map[string]int)} }
-
-// record notes a fetch's outcome and returns the host's failures in a row.
-func (h *hostHealth) record(host string, failed bool) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if !failed {
-		delete(h.failures, host)
-		return 0
-	}
-	h.failures[host]++
-	return h.failures[host]
-}
 
 // failure is how a fetch failed, as far as back-off cares.
 type failure struct {
@@ -122,9 +101,9 @@ func (w *worker) backOff(ctx context.Context, it frontier.Item, fail failure) (t
 	if fail.noSuchHost {
 		return 0, []string{noteGivenUp}, w.giveUp(ctx, it.Host, hostUnknown)
 	}
-	streak := c.health.record(it.Host, fail.transient)
-	if !fail.transient {
-		return 0, nil, nil
+	streak, err := c.rules.failures(ctx, it.Host, fail.transient)
+	if err != nil || !fail.transient {
+		return 0, nil, err
 	}
 	base := c.cfg.RetryDelay
 	shift := min(streak-1, 16)
@@ -154,12 +133,13 @@ func (w *worker) backOff(ctx context.Context, it frontier.Item, fail failure) (t
 }
 
 // giveUpReason is why a host was given up; it decides how its URLs are
-// logged.
+// logged. It is kept in the frontier's host book as HostInfo.GivenUp,
+// where 0 means the host was not given up.
 type giveUpReason int
 
 const (
-	hostFailing giveUpReason = iota // it kept failing, or its robots.txt stayed unreachable
-	hostUnknown                     // its name does not exist (NXDOMAIN)
+	hostFailing giveUpReason = iota + 1 // it kept failing, or its robots.txt stayed unreachable
+	hostUnknown                         // its name does not exist (NXDOMAIN)
 )
 
 // noteGivenUp marks in crawl.log the fetch that made its host be given up,
@@ -186,7 +166,9 @@ func (r giveUpReason) note() string {
 // giveUp drops every URL queued for a dead host, logging each one; URLs of
 // the host found later are logged the same way and never queued.
 func (w *worker) giveUp(ctx context.Context, host string, reason giveUpReason) error {
-	w.c.rules.giveUp(host, reason)
+	if err := w.c.rules.giveUp(ctx, host, reason); err != nil {
+		return fmt.Errorf("give up %s: %w", host, err)
+	}
 	dropped, err := w.c.frontier.DropHost(ctx, host)
 	if err != nil {
 		return fmt.Errorf("give up %s: %w", host, err)

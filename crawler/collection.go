@@ -16,21 +16,26 @@ import (
 // useFrontier sets the frontier Run crawls from: the one given in Options,
 // or the collection's own, opened here. closeFrontier closes what was
 // opened here.
-func (c *Crawler) useFrontier() (closeFrontier func() error, err error) {
-	if c.opts.Frontier != nil {
+func (c *Crawler) useFrontier(ctx context.Context) (closeFrontier func() error, err error) {
+	var opened frontier.Frontier
+	switch {
+	case c.opts.Frontier != nil:
 		c.frontier = c.opts.Frontier
+		c.rules.use(c.frontier)
 		return func() error { return nil }, nil
+	case c.cfg.Frontier != "":
+		// A crawl stopped at once still opens it, records itself and
+		// ends as interrupted, as with its own frontier.
+		opened, err = openShared(context.WithoutCancel(ctx), c.cfg)
+	default:
+		opened, err = openFrontier(c.layout, FrontierOptions(c.cfg))
 	}
-	fo := frontier.Options{HostConcurrency: c.cfg.HostConcurrency}
-	if c.cfg.HostConcurrency > 1 {
-		fo.MinGap = c.cfg.Delay
-	}
-	own, err := openFrontier(c.layout, fo)
 	if err != nil {
 		return nil, err
 	}
-	c.frontier = own
-	return own.Close, nil
+	c.frontier = opened
+	c.rules.use(c.frontier)
+	return opened.Close, nil
 }
 
 // open prepares the collection folder: repairs WARC files a crash left

@@ -60,7 +60,6 @@ type Crawler struct {
 	stats    liveStats
 	scope    *scope.Scope
 	rules    *hostRules
-	health   *hostHealth
 	writer   *warc.Writer
 	index    *warc.IndexWriter
 	dedup    *warc.DedupIndex // nil when --dedup off
@@ -162,7 +161,6 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 		layout:    Layout{Dir: cfg.Output},
 		scope:     sc,
 		rules:     newHostRules(cfg, opts.RobotsTTL),
-		health:    newHostHealth(),
 		since:     since,
 		metrics:   opts.Metrics,
 		tally:     newTally(),
@@ -176,7 +174,7 @@ func New(cfg config.Config, opts Options) (*Crawler, error) {
 // Run returns.
 func (c *Crawler) Run(ctx context.Context) (err error) {
 	start := time.Now()
-	closeFrontier, err := c.useFrontier()
+	closeFrontier, err := c.useFrontier(ctx)
 	if err != nil {
 		return err
 	}
@@ -203,6 +201,9 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	fetchCtx, stopFetching := c.fetchContext(ctx)
 	defer stopFetching()
 	if err := c.pushSeeds(fetchCtx); err != nil {
+		if ctx.Err() != nil { // a shared frontier's pushes end with the context
+			return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+		}
 		return err
 	}
 	takeCtx, stopTaking := context.WithCancel(ctx)

@@ -131,10 +131,18 @@ func (c *Crawler) remember(resolved string, err error) error {
 func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error {
 	it.URL = scope.Key(u)
 	it.Host = scope.HostKey(u)
-	if reason, dead := c.rules.givenUp(it.Host); dead {
+	reason, dead, err := c.rules.givenUp(ctx, it.Host)
+	if err != nil {
+		return err
+	}
+	if dead {
 		return c.refuse(ctx, it.URL, it, reason.status(), reason.note())
 	}
-	if !c.rules.known(it.Host) && c.rules.requestRobots(it.Host) {
+	ask, err := c.needsRobots(ctx, it.Host)
+	if err != nil {
+		return err
+	}
+	if ask {
 		prereq := robotsItem(it)
 		added, err := c.frontier.Push(ctx, prereq)
 		if err == nil && !added {
@@ -144,13 +152,25 @@ func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error 
 		if err != nil {
 			return fmt.Errorf("queue %s: %w", prereq.URL, err)
 		}
-	} else if !c.rules.allowed(it, u) {
+	} else if ok, err := c.rules.allowed(ctx, it, u); err != nil {
+		return err
+	} else if !ok {
 		return c.refuse(ctx, it.URL, it, statusRobots, "robots-denied")
 	}
 	if _, err := c.frontier.Push(ctx, it); err != nil {
 		return fmt.Errorf("queue %s: %w", it.URL, err)
 	}
 	return nil
+}
+
+// needsRobots reports, once per host and crawl, that host's robots.txt
+// is not known and must be queued.
+func (c *Crawler) needsRobots(ctx context.Context, host string) (bool, error) {
+	known, err := c.rules.known(ctx, host)
+	if err != nil || known {
+		return false, err
+	}
+	return c.rules.requestRobots(ctx, host)
 }
 
 // robotsItem is the robots.txt prerequisite of it's host, found through it.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"arkisto/crawler/capture"
 	"arkisto/crawler/discover"
@@ -176,8 +177,11 @@ func (w *worker) robotsEnded(ctx context.Context, it frontier.Item, f fetched, e
 		}
 		return w.finish(ctx, it, entry, max(pause, w.c.rules.gap(it.Host, entry.Duration)))
 	}
-	policy, outcome := robotsPolicy(f)
-	w.c.rules.set(it.Host, policy)
+	file := robotsFile(f)
+	outcome, policy := robots.Outcome(file.Outcome), policyOf(file)
+	if err := w.c.rules.set(ctx, it.Host, file, policy); err != nil {
+		return errors.Join(err, w.finish(ctx, it, entry, 0))
+	}
 	w.c.metrics.ObserveRobots(outcome)
 	if outcome == robots.OutcomeUnreachable {
 		// Unreachable through every retry, or a name that does not exist:
@@ -197,23 +201,26 @@ func (w *worker) robotsEnded(ctx context.Context, it frontier.Item, f fetched, e
 	return w.finish(ctx, it, entry, w.c.rules.gap(it.Host, entry.Duration))
 }
 
-// robotsPolicy reads a finished robots.txt fetch, and names its outcome.
-func robotsPolicy(f fetched) (*robots.Policy, robots.Outcome) {
+// robotsFile reads a finished robots.txt fetch, and names its outcome:
+// what every process of the crawl reads the host's policy from (policyOf).
+func robotsFile(f fetched) frontier.RobotsFile {
+	file := frontier.RobotsFile{Fetched: time.Now(), Status: http.StatusNotFound}
 	switch r := f.response; {
 	case capture.KindOf(f.err) == capture.KindBlocked:
 		// A private address: every URL of the host meets the dial guard
 		// itself and is logged blocked, so robots.txt has nothing to add.
-		return robots.FromResponse(http.StatusNotFound, nil), robots.OutcomeBlocked
+		file.Outcome = string(robots.OutcomeBlocked)
 	case r == nil || !f.answered:
-		return robots.Unreachable(), robots.OutcomeUnreachable
+		file.Outcome, file.Status = string(robots.OutcomeUnreachable), 0
 	case r.StatusCode >= 300 && r.StatusCode < 400:
 		// Redirected more than RFC 9309's five hops: treat as unavailable, allow.
-		return robots.FromResponse(404, nil), robots.OutcomeAllowAll
+		file.Outcome = string(robots.OutcomeAllowAll)
 	case r.StatusCode < 300:
-		return robots.FromResponse(r.StatusCode, r.Body), robots.OutcomeFetched
+		file.Outcome, file.Status, file.Body = string(robots.OutcomeFetched), r.StatusCode, r.Body
 	case r.StatusCode == 429 || r.StatusCode >= 500:
-		return robots.FromResponse(r.StatusCode, r.Body), robots.OutcomeDisallowAll
+		file.Outcome, file.Status, file.Body = string(robots.OutcomeDisallowAll), r.StatusCode, r.Body
 	default:
-		return robots.FromResponse(r.StatusCode, r.Body), robots.OutcomeAllowAll
+		file.Outcome, file.Status, file.Body = string(robots.OutcomeAllowAll), r.StatusCode, r.Body
 	}
+	return file
 }

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,42 +111,64 @@ func Prepare(s Start) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	if recorded == nil || s.Fresh {
+	return prepare(s, recordedCrawl{
+		config:      recorded,
+		exists:      recorded != nil,
+		where:       layout.Dir,
+		differences: config.Differences,
+		place:       func(c *config.Config) { c.Output = s.Given.Output },
+		drop:        func() error { return dropFrontier(layout) },
+	})
+}
+
+// recordedCrawl is what Prepare found of a crawl in a frontier.
+type recordedCrawl struct {
+	config      *config.Config // the unfinished crawl's recorded config; nil: none to take up
+	exists      bool           // something of a crawl is there, to drop for a new one
+	where       string         // the frontier, for MismatchError
+	differences func(recorded, next config.Config) []string
+	place       func(*config.Config) // sets, on a recorded config, where this process works
+	drop        func() error
+}
+
+// prepare is the decision Prepare and PrepareShared share.
+func prepare(s Start, r recordedCrawl) (Plan, error) {
+	if r.config == nil || s.Fresh {
 		// Nothing is dropped for a crawl that cannot start.
 		if err := s.Given.Validate(); err != nil {
 			return Plan{}, err
 		}
-		if recorded != nil {
-			if err := dropFrontier(layout); err != nil {
+		if r.exists {
+			if err := r.drop(); err != nil {
 				return Plan{}, err
 			}
 		}
-		return newCrawl(layout, s.Given, nil)
+		return newCrawl(Layout{Dir: s.Given.Output}, s.Given, nil)
 	}
 	next := s.Given
 	if !s.Stated {
-		next = *recorded
+		next = *r.config
 		if s.Override != nil {
 			if err := s.Override(&next); err != nil {
 				return Plan{}, err
 			}
 		}
-		next.Output = s.Given.Output
+		r.place(&next)
 		if err := next.Validate(); err != nil {
 			return Plan{}, err
 		}
 	}
-	diffs := config.Differences(*recorded, next)
+	diffs := r.differences(*r.config, next)
 	switch {
 	case len(diffs) == 0:
 		return Plan{Config: next, Begins: BeginResumed}, nil
 	case s.Mismatch == Refuse:
-		return Plan{}, &MismatchError{Dir: layout.Dir, Differences: diffs}
+		return Plan{}, &MismatchError{Dir: r.where, Differences: diffs}
 	}
-	if err := dropFrontier(layout); err != nil {
+	if err := r.drop(); err != nil {
 		return Plan{}, err
 	}
-	return newCrawl(layout, next, diffs)
+	return newCrawl(Layout{Dir: next.Output}, next, diffs)
 }
 
 // unfinishedCrawl returns the recorded config of the crawl in the
@@ -217,15 +240,36 @@ func openFrontier(l Layout, opts frontier.Options) (*frontier.Bolt, error) {
 
 // recordStart writes the config into the state, so a crash can be resumed
 // with the same settings and a later crawl knows this one did not finish.
+// On a shared frontier the first process to record wins: one that
+// started at the same moment with other settings is refused here.
 func (c *Crawler) recordStart(meta metaStore) error {
 	raw, err := json.Marshal(c.cfg)
 	if err != nil {
 		return err
 	}
-	if err := meta.SetMeta(metaConfig, raw); err != nil {
+	if claimer, ok := meta.(metaClaimer); ok {
+		held, err := claimer.ClaimMeta(metaConfig, raw)
+		if err != nil {
+			return err
+		}
+		var recorded config.Config
+		if err := json.Unmarshal(held, &recorded); err != nil {
+			return fmt.Errorf("read the recorded config of crawl %s: %w", c.cfg.CrawlID, err)
+		}
+		if diffs := config.SharedDifferences(recorded, c.cfg); len(diffs) > 0 {
+			return &MismatchError{Dir: "crawl " + c.cfg.CrawlID + " in the shared frontier", Differences: diffs}
+		}
+	} else if err := meta.SetMeta(metaConfig, raw); err != nil {
 		return err
 	}
 	return meta.SetMeta(metaFinished, []byte("false"))
+}
+
+// metaClaimer is a shared frontier's way to record run metadata once.
+type metaClaimer interface {
+	// ClaimMeta stores value under key unless a value is there, and
+	// returns the value held then.
+	ClaimMeta(key string, value []byte) ([]byte, error)
 }
 
 // takenSoFar reads how many items earlier runs of this crawl took from
@@ -258,4 +302,63 @@ func saveTaken(f frontier.Frontier, n int64) error {
 type metaStore interface {
 	Meta(key string) ([]byte, error)
 	SetMeta(key string, value []byte) error
+}
+
+// PrepareShared decides how this process begins its part of a crawl on a
+// shared frontier (s.Given.Frontier, a Redis URL, and s.Given.CrawlID),
+// as Prepare does for a collection's own frontier. The first process
+// records the crawl's seeds and settings there (Run does); a process that
+// states no crawl (no seeds, no config file) joins with the recorded
+// config, the flags given now applied; one that states a crawl joins when
+// the settings that define it and its politeness settings
+// (config.SharedDifferences) agree. A crawl that ran to its end, Fresh,
+// or StartOver on a mismatch clears the frontier for a new crawl.
+func PrepareShared(ctx context.Context, s Start) (Plan, error) {
+	f, err := frontier.OpenRedis(ctx, s.Given.Frontier, s.Given.CrawlID, frontier.RedisOptions{})
+	if err != nil {
+		return Plan{}, fmt.Errorf("read crawl %s: %w", s.Given.CrawlID, err)
+	}
+	defer f.Close()
+	recorded, finished, err := readRunMeta(f)
+	if err != nil {
+		return Plan{}, err
+	}
+	where := "crawl " + s.Given.CrawlID + " in the shared frontier"
+	if finished {
+		recorded = nil
+	}
+	if recorded == nil && !s.Stated {
+		return Plan{}, &config.FieldError{Field: "seeds", Reason: where + " has no unfinished crawl to join: give its seeds or config to start it"}
+	}
+	return prepare(s, recordedCrawl{
+		config:      recorded,
+		exists:      recorded != nil || finished,
+		where:       where,
+		differences: config.SharedDifferences,
+		place: func(c *config.Config) {
+			c.Frontier, c.CrawlID = s.Given.Frontier, s.Given.CrawlID
+			if s.Given.Output != "" { // else the recorded folder
+				c.Output = s.Given.Output
+			}
+		},
+		drop: func() error { return f.Clear(ctx) },
+	})
+}
+
+// FrontierOptions are the politeness options of cfg's frontier.
+func FrontierOptions(cfg config.Config) frontier.Options {
+	fo := frontier.Options{HostConcurrency: cfg.HostConcurrency}
+	if cfg.HostConcurrency > 1 {
+		fo.MinGap = cfg.Delay
+	}
+	return fo
+}
+
+// openShared opens the crawl's shared frontier for Run.
+func openShared(ctx context.Context, cfg config.Config) (*frontier.Redis, error) {
+	f, err := frontier.OpenRedis(ctx, cfg.Frontier, cfg.CrawlID, frontier.RedisOptions{Options: FrontierOptions(cfg)})
+	if err != nil {
+		return nil, fmt.Errorf("open crawl %s: %w", cfg.CrawlID, err)
+	}
+	return f, nil
 }

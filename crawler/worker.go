@@ -89,27 +89,28 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if err != nil {
 		return w.finish(ctx, it, logEntry{Status: statusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
 	}
-	if it.Priority != frontier.Prerequisite && !w.c.rules.known(it.Host) {
-		// Queued before a restart: robots.txt goes first, this URL after it.
-		return w.deferUntilRobots(ctx, it)
-	}
-	if it.Priority != frontier.Prerequisite && w.c.rules.stale(it.Host) {
-		if err := w.c.frontier.Retry(ctx, robotsItem(it)); err != nil {
-			return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
+	if it.Priority != frontier.Prerequisite {
+		ready, err := w.robotsReady(ctx, it)
+		if err != nil || !ready {
+			return err
 		}
 	}
-	if !w.c.rules.allowed(it, u) {
+	if ok, err := w.c.rules.allowed(ctx, it, u); err != nil {
+		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
+	} else if !ok {
 		w.c.metrics.Refused("robots-denied")
 		return w.finish(ctx, it, logEntry{Status: statusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
 	}
 	if it.Priority == frontier.Prerequisite {
-		if w.c.rules.current(it.Host) {
+		if current, err := w.c.rules.current(ctx, it.Host); err != nil || current {
 			// A second copy, queued again after a restart: already read.
-			return w.c.frontier.Done(ctx, it, time.Now())
+			return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
 		}
 		return w.fetchRobots(ctx, it, u)
 	}
-	if !w.c.rules.spend(it.Host) {
+	if ok, err := w.c.rules.spend(ctx, it.Host); err != nil {
+		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
+	} else if !ok {
 		w.c.metrics.Refused("host-budget")
 		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{crawllog.NoteHostBudget}}, 0)
 	}
@@ -134,10 +135,36 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	return w.finish(ctx, it, entry, max(pause, w.c.rules.gap(it.Host, entry.Duration)))
 }
 
-// deferUntilRobots puts it back behind its host's robots.txt, which this
-// process has not read yet (a resumed crawl knows no robots.txt).
+// robotsReady reports whether it may be fetched as far as its host's
+// robots.txt goes. If robots.txt is not known (a resumed crawl knows
+// none), it puts it back behind it and reports false. If it is stale, it
+// queues it again and reports true: the old rules hold meanwhile.
+func (w *worker) robotsReady(ctx context.Context, it frontier.Item) (bool, error) {
+	known, err := w.c.rules.known(ctx, it.Host)
+	if err != nil {
+		return false, errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
+	}
+	if !known {
+		return false, w.deferUntilRobots(ctx, it)
+	}
+	stale, err := w.c.rules.stale(ctx, it.Host)
+	if err == nil && stale {
+		err = w.c.frontier.Retry(ctx, robotsItem(it))
+	}
+	if err != nil {
+		return false, errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
+	}
+	return true, nil
+}
+
+// deferUntilRobots puts it back behind its host's robots.txt, which the
+// crawl has not read yet (a resumed crawl knows no robots.txt).
 func (w *worker) deferUntilRobots(ctx context.Context, it frontier.Item) error {
-	if w.c.rules.requestRobots(it.Host) {
+	asked, err := w.c.rules.requestRobots(ctx, it.Host)
+	if err != nil {
+		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
+	}
+	if asked {
 		if err := w.c.frontier.Retry(ctx, robotsItem(it)); err != nil {
 			return err
 		}

@@ -28,6 +28,11 @@ func newCrawlCommand(abort <-chan struct{}) *cobra.Command {
 into a collection folder holding archive/ (WARC files), indexes/, logs/crawl.log and state/.
 Flags override the config file.
 
+With --frontier redis://HOST:PORT/DB and --crawl-id ID, several processes, on one machine
+or many, crawl as one polite crawler over a frontier shared in Redis, each writing its own
+collection folder (--output). The first records the seeds and settings; the others join
+with just --frontier, --crawl-id and --output, and are refused if their settings differ.
+
 A crawl that was interrupted or killed is resumed by running it again into the same folder
 ("arkisto crawl --output DIR" is enough: the seeds and settings are recorded in DIR/state);
 settings given again must agree with the recorded ones. A finished crawl's folder takes a
@@ -77,8 +82,9 @@ func planCrawl(cmd *cobra.Command, given config.Config, configFile string, args 
 	}
 	given.Seeds = append(given.Seeds, args...)
 	stated := configFile != "" || len(given.StartURLs()) > 0 || given.SeedsFile != ""
-	if stated || given.Output == "" {
-		// Without seeds and folder this names what is missing.
+	// A process joining a shared crawl takes the seeds and folder it
+	// recorded; otherwise, without seeds and folder, this names what is missing.
+	if stated || (given.Output == "" && given.Frontier == "") {
 		if err := given.Finish(); err != nil {
 			return crawler.Plan{}, usageError{err}
 		}
@@ -86,7 +92,14 @@ func planCrawl(cmd *cobra.Command, given config.Config, configFile string, args 
 	if fi, err := os.Stat(given.Output); err == nil && !fi.IsDir() {
 		return crawler.Plan{}, usageError{fmt.Errorf("--output %s is a file, not a collection folder", given.Output)}
 	}
-	plan, err := crawler.Prepare(crawler.Start{
+	prepare := crawler.Prepare
+	if given.Frontier != "" {
+		if err := given.CheckShared(); err != nil {
+			return crawler.Plan{}, usageError{err}
+		}
+		prepare = func(s crawler.Start) (crawler.Plan, error) { return crawler.PrepareShared(cmd.Context(), s) }
+	}
+	plan, err := prepare(crawler.Start{
 		Given:  given,
 		Stated: stated,
 		Override: func(c *config.Config) error {
@@ -156,6 +169,9 @@ func beginning(p crawler.Plan) string {
 	where := fmt.Sprintf("%s (job %s)", p.Config.Output, p.Config.Job)
 	switch p.Begins {
 	case crawler.BeginResumed:
+		if p.Config.Frontier != "" {
+			return "joining crawl " + p.Config.CrawlID + " of the shared frontier, writing into " + where
+		}
 		return "resuming the unfinished crawl in " + where
 	case crawler.BeginContinued:
 		return "continuing the collection " + where + ": a new crawl beside the WARC files it holds; payloads it already has become revisits"

@@ -17,34 +17,13 @@ type diskHost struct {
 // it, and how many writes were appended before it was handed out, for
 // Settle.
 type lease struct {
-	url      string
-	priority Priority
-	attempt  int
-	key      []byte
-	after    uint64
+	leaseKey
+	key   []byte
+	after uint64
 }
 
-// leaseOf finds the lease that Done of it ends: the one of its URL (of its
-// priority and attempt when a retry of the URL is in flight too), or the
-// host's only lease, for a Done that names just the host as Memory allows.
-func (h *diskHost) leaseOf(it Item) (int, bool) {
-	found := -1
-	for i, l := range h.leases {
-		if l.url != it.URL {
-			continue
-		}
-		if l.priority == it.Priority && l.attempt == it.Attempt {
-			return i, true
-		}
-		if found < 0 {
-			found = i
-		}
-	}
-	if found < 0 && len(h.leases) == 1 {
-		found = 0
-	}
-	return found, found >= 0
-}
+// leaseOf finds the lease that Done of it ends.
+func (h *diskHost) leaseOf(it Item) (int, bool) { return findLease(h.leases, it) }
 
 // diskQueue locates one priority's FIFO of a host. Sequence numbers are
 // handed out in order and an entry is deleted only when its item is done,

@@ -53,7 +53,7 @@ func (f *diskFrontier) takeLocked(h *diskHost, now time.Time) (Item, error) {
 	}
 	q.next = seq + 1
 	q.queued--
-	h.leases = append(h.leases, lease{url: it.URL, priority: p, attempt: it.Attempt, key: queueKey(h.id, p, seq), after: f.log.appended})
+	h.leases = append(h.leases, lease{leaseKey: keyOf(it), key: queueKey(h.id, p, seq), after: f.log.appended})
 	f.sched.take(h, p, now, h.backlog())
 	return it, nil
 }

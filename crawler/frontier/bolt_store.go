@@ -22,7 +22,8 @@ var ErrClosed = errors.New("frontier closed")
 // The durability rule is in Bolt's comment; commits are made as
 // bolt_commit.go says.
 type diskFrontier struct {
-	kv kvStore
+	*hostBook // in memory only: see hostBook
+	kv        kvStore
 
 	mu          sync.Mutex
 	hosts       map[string]*diskHost
@@ -40,6 +41,7 @@ type diskFrontier struct {
 // flusher.
 func openDisk(kv kvStore, opts Options) (*diskFrontier, error) {
 	f := &diskFrontier{
+		hostBook:    newHostBook(),
 		kv:          kv,
 		hosts:       make(map[string]*diskHost),
 		sched:       newScheduler[*diskHost](opts),

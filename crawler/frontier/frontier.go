@@ -62,8 +62,10 @@ type Settler interface {
 	Settle(ctx context.Context, it Item) error
 }
 
-// Frontier is the crawl's queue. Implementations are safe for concurrent use.
+// Frontier is the crawl's queue, and the book of what the crawl knows of
+// each host. Implementations are safe for concurrent use.
 type Frontier interface {
+	HostBook
 	// Push queues it unless its URL was seen before; it reports whether it was queued.
 	Push(ctx context.Context, it Item) (bool, error)
 	// Retry queues it again, though its URL was seen, for another attempt

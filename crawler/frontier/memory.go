@@ -9,6 +9,7 @@ import (
 
 // Memory is a Frontier held in process memory: fast, and lost on exit.
 type Memory struct {
+	*hostBook
 	mu    sync.Mutex
 	seen  map[string]struct{}
 	hosts map[string]*memHost
@@ -39,9 +40,10 @@ func (h *memHost) backlog() backlog {
 // NewMemory returns an empty in-memory frontier.
 func NewMemory(opts Options) *Memory {
 	return &Memory{
-		seen:  make(map[string]struct{}),
-		hosts: make(map[string]*memHost),
-		sched: newScheduler[*memHost](opts),
+		hostBook: newHostBook(),
+		seen:     make(map[string]struct{}),
+		hosts:    make(map[string]*memHost),
+		sched:    newScheduler[*memHost](opts),
 	}
 }
 

@@ -45,13 +45,38 @@ func restoredHost(notBefore time.Time, gap time.Duration) hostState {
 }
 
 // eligible reports whether a host in state s with backlog b may start a
-// request once its ready time comes. A prerequisite waits for the host to
-// be idle, and while it is in flight nothing else starts.
-func (p politeness) eligible(s hostState, b backlog) bool {
-	if s.blocking || s.inFlight >= p.hostConcurrency || b.queued == 0 {
-		return false
+// request once its ready time comes.
+func (p politeness) eligible(s hostState, b backlog) bool { return p.admits(s).takes(b) }
+
+// admission is what a host's state lets start, whatever it has queued: the
+// rules split so that a store keeping the backlog apart from the state (a
+// Redis list per queue) can decide eligibility where the backlog is, from
+// the admission the rules gave the state.
+type admission uint8
+
+const (
+	admitNone  admission = iota // nothing may start
+	admitPages                  // anything but a prerequisite may start
+	admitAll                    // anything may start
+)
+
+// admits is what a host in state s may start. A prerequisite waits for the
+// host to be idle, and while it is in flight nothing else starts.
+func (p politeness) admits(s hostState) admission {
+	switch {
+	case s.blocking || s.inFlight >= p.hostConcurrency:
+		return admitNone
+	case s.inFlight == 0:
+		return admitAll
 	}
-	return b.prerequisites == 0 || s.inFlight == 0
+	return admitPages
+}
+
+// takes reports whether a host admitting a, with backlog b, may start its
+// next request (the most urgent of b). redisScripts' place says the same
+// in Lua: keep the two alike.
+func (a admission) takes(b backlog) bool {
+	return b.queued > 0 && (a == admitAll || a == admitPages && b.prerequisites == 0)
 }
 
 // take is s once a request of priority pr starts at now.
@@ -61,6 +86,13 @@ func (p politeness) take(s hostState, pr Priority, now time.Time) hostState {
 	s.lastStart = now
 	s.ready = later(s.notBefore, now.Add(s.gap))
 	return s
+}
+
+// released is s once a request of priority pr handed out at some time
+// ends at now without a Done: its lease expired, its process being gone.
+// The host waits no longer than its gap asks, as after a Done at now.
+func (p politeness) released(s hostState, pr Priority, now time.Time) hostState {
+	return p.done(s, pr, now, now)
 }
 
 // done is s once a request of priority pr ends at now, with the host to

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Cancel", testCancel},
 		{"Stats", testStats},
 		{"ConcurrentCrawl", testConcurrentCrawl},
+		{"HostBook", testHostBook},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open) })
 	}
