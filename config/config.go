@@ -75,6 +75,12 @@ type Config struct {
 	DedupMinSize int64     `yaml:"dedup_min_size"`
 	DedupDB      string    `yaml:"dedup_db"`
 
+	// DryRun fetches, parses and follows links as the crawl would, logging
+	// each fetch to crawl.log, and writes no WARC record, index line or
+	// deduplication entry: a trial of a scope. It defines the crawl, so a
+	// dry run is never resumed into an archiving one.
+	DryRun bool `yaml:"dry_run" crawl:"defines"`
+
 	WARCMaxSize int64  `yaml:"warc_max_size"`
 	WARCPrefix  string `yaml:"warc_prefix" crawl:"defines"`
 	WARCVersion string `yaml:"warc_version" crawl:"defines"`
@@ -240,6 +246,7 @@ func (c *Config) Validate() error {
 		{"max_pages_per_host", c.MaxPagesPerHost < 0, "must be 0 (no limit) or more"},
 		{"dedup_min_size", c.DedupMinSize < 0, "must be 0 or more"},
 		{"warc_max_size", c.WARCMaxSize <= 0, "must be positive"},
+		{"wacz", c.WACZ && c.DryRun, "cannot package a dry run (dry_run), which archives nothing"},
 		{"warc_version", c.WARCVersion != "1.0" && c.WARCVersion != "1.1", `must be "1.1" or "1.0", quoted in YAML where 1.0 unquoted is the number 1`},
 		// These end up in HTTP headers or WARC header fields, where a line
 		// break would smuggle in a header of its own.

@@ -323,6 +323,7 @@ func TestValidate(t *testing.T) {
 		{"negative max_depth", func(c *Config) { c.MaxDepth = -1 }, "max_depth"},
 		{"negative max_pages", func(c *Config) { c.MaxPages = -1 }, "max_pages"},
 		{"negative delay", func(c *Config) { c.Delay = -time.Second }, "delay"},
+		{"wacz of a dry run", func(c *Config) { c.WACZ, c.DryRun = true, true }, "wacz"},
 		{"host_concurrency 0", func(c *Config) { c.HostConcurrency = 0 }, "host_concurrency"},
 		{"workers 0", func(c *Config) { c.Workers = 0 }, "workers"},
 		{"timeout 0", func(c *Config) { c.Timeout = 0 }, "timeout"},

@@ -12,7 +12,7 @@ import (
 // runs; the output folder is where the crawl is found, however it is spelled.
 func TestDefiningSettings(t *testing.T) {
 	want := []string{"seeds", "job", "scope", "include", "exclude", "max_depth",
-		"embeds", "robots", "dedup", "warc_prefix", "warc_version", "sitemaps", "feeds", "since"}
+		"embeds", "robots", "dedup", "dry_run", "warc_prefix", "warc_version", "sitemaps", "feeds", "since"}
 	if got := DefiningSettings(); !reflect.DeepEqual(got, want) {
 		t.Errorf("DefiningSettings() = %v, want %v", got, want)
 	}

@@ -44,6 +44,7 @@ func BindFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar((*string)(&c.Dedup), "dedup", string(c.Dedup), "digest: store a payload the collection already holds as a revisit record; off: store every body")
 	fs.Int64Var(&c.DedupMinSize, "dedup-min-size", c.DedupMinSize, "payloads smaller than this many bytes are always stored whole")
 	fs.StringVar(&c.DedupDB, "dedup-db", c.DedupDB, "deduplication index shared between collections (default: <output>/state/dedup.db)")
+	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "fetch, parse and follow links, logging to crawl.log, but write no WARC files, index or dedup entries (to try a scope)")
 	fs.Int64Var(&c.WARCMaxSize, "warc-max-size", c.WARCMaxSize, "start a new WARC file once one reaches this many bytes")
 	fs.StringVar(&c.WARCPrefix, "warc-prefix", c.WARCPrefix, "WARC file name prefix: letters, digits, '.', '_' or '-'")
 	fs.StringVar(&c.WARCVersion, "warc-version", c.WARCVersion, "WARC format version, 1.1 or 1.0")

@@ -38,7 +38,7 @@ type failure struct {
 
 // classify reads how a fetch failed.
 func classify(f fetched) failure {
-	if f.record.RecordID != "" {
+	if f.answered {
 		switch f.record.HTTPStatus {
 		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 			var after string
@@ -81,7 +81,7 @@ func retryAfter(v string, now time.Time) time.Duration {
 // limits for now (RFC 9309: 5xx, 429 or unreachable).
 func robotsUnavailable(f fetched) bool {
 	s := f.record.HTTPStatus
-	return f.record.RecordID == "" || s >= 500 || s == http.StatusTooManyRequests
+	return !f.answered || s >= 500 || s == http.StatusTooManyRequests
 }
 
 // refusedRetryDelay is the first pause of a host that refused a

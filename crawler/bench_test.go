@@ -117,6 +117,10 @@ func cpuTime(b *testing.B) time.Duration {
 // reports pages/s and CPU seconds per 1,000 pages for each. scripts/bench.sh
 // runs it and prints the ratios.
 //
+// "arkisto-dry-run" is the same crawl with --dry-run: everything but the
+// WARC, index and dedup writing, so arkisto / arkisto-dry-run is what
+// recording costs.
+//
 // "colly" is the crawl a colly user would write; it fetches a different mix
 // (no srcset images, no sitemaps, feeds or CSS requisites). "colly-same-urls"
 // fetches exactly the URLs arkisto fetches and parses the HTML the same way
@@ -128,6 +132,7 @@ func BenchmarkCrawl(b *testing.B) {
 		setup func(b *testing.B, base string) (crawl func() int)
 	}{
 		{"arkisto", crawlArkisto},
+		{"arkisto-dry-run", crawlArkistoDryRun},
 		{"colly", crawlColly},
 		{"colly-same-urls", crawlCollySameURLs},
 	}
@@ -157,7 +162,17 @@ func BenchmarkCrawl(b *testing.B) {
 // crawlArkisto prepares a whole crawl that returns the fetches crawl.log
 // shows.
 func crawlArkisto(b *testing.B, base string) func() int {
+	return crawlArkistoWith(b, base, false)
+}
+
+// crawlArkistoDryRun is crawlArkisto with --dry-run.
+func crawlArkistoDryRun(b *testing.B, base string) func() int {
+	return crawlArkistoWith(b, base, true)
+}
+
+func crawlArkistoWith(b *testing.B, base string, dryRun bool) func() int {
 	cfg := config.Default()
+	cfg.DryRun = dryRun
 	cfg.Seeds = []string{base + "/"}
 	cfg.Output = b.TempDir()
 	cfg.Delay = 0

@@ -40,7 +40,8 @@ func (c *Crawler) useFrontier(ctx context.Context) (closeFrontier func() error, 
 
 // open prepares the collection folder: repairs WARC files a crash left
 // open, rebuilds the index when a crash left it behind, records the crawl's
-// config in its state, and opens the writers.
+// config in its state, and opens the crawl log and, unless this is a dry
+// run, the writers of the archive.
 func (c *Crawler) open(ctx context.Context) error {
 	if err := c.layout.create(); err != nil {
 		return err
@@ -48,6 +49,22 @@ func (c *Crawler) open(ctx context.Context) error {
 	if err := c.recover(ctx); err != nil {
 		return err
 	}
+	var err error
+	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog(), c.tally); err != nil {
+		return err
+	}
+	if c.cfg.DryRun {
+		return nil
+	}
+	if err := c.openArchive(); err != nil {
+		return errors.Join(err, c.crawlLog.Close())
+	}
+	return nil
+}
+
+// openArchive opens the WARC writer, the index writer, the page list
+// and the deduplication index.
+func (c *Crawler) openArchive() error {
 	hostname, _ := os.Hostname()
 	w, err := warc.NewWriter(warc.Options{
 		Dir:     c.layout.Archive(),
@@ -72,11 +89,8 @@ func (c *Crawler) open(ctx context.Context) error {
 	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: c.layout.State()}); err != nil {
 		return errors.Join(err, w.Close())
 	}
-	if c.crawlLog, err = openCrawlLog(c.layout.CrawlLog(), c.tally); err != nil {
-		return errors.Join(err, w.Close(), c.index.Close())
-	}
 	if c.pages, err = wacz.OpenPageList(c.layout.Pages()); err != nil {
-		return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close())
+		return errors.Join(err, w.Close(), c.index.Close())
 	}
 	if c.cfg.Dedup == config.DedupDigest {
 		path := c.cfg.DedupDB
@@ -84,7 +98,7 @@ func (c *Crawler) open(ctx context.Context) error {
 			path = c.layout.DedupDB()
 		}
 		if c.dedup, err = warc.OpenDedupIndex(path); err != nil {
-			return errors.Join(err, w.Close(), c.index.Close(), c.crawlLog.Close(), c.pages.Close())
+			return errors.Join(err, w.Close(), c.index.Close(), c.pages.Close())
 		}
 	}
 	return nil

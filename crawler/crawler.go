@@ -64,6 +64,7 @@ type Crawler struct {
 	index    *warc.IndexWriter
 	dedup    *warc.DedupIndex // nil when --dedup off
 	crawlLog *crawlLog
+	followed followedSet    // URLs the frontier has seen, recently followed
 	pages    *wacz.PageList // the HTML pages captured, for a WACZ package
 	metrics  *metrics.Metrics
 	counters counters

@@ -84,14 +84,18 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 	if d.err != nil || d.url == nil {
 		return c.refuse(ctx, d.raw, it, statusUnsupported, refusalNote(d.err))
 	}
-	u, err := scope.Canonicalize(d.url.String(), nil)
+	resolved := d.url.String()
+	if c.followed.has(resolved) {
+		return nil // the frontier has seen it: following it again changes nothing
+	}
+	u, err := scope.Canonicalize(resolved, nil)
 	if err != nil {
 		return c.refuse(ctx, d.raw, it, statusUnsupported, refusalNote(err))
 	}
 	if c.scope.Excluded(u) {
 		// Whatever found it: a requisite on another host too, and then its
 		// host's robots.txt is not asked for either.
-		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteExcluded)
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteExcluded))
 	}
 	transcluded := trailingTransclusions(hops)
 	inScope := c.scope.InScope(u)
@@ -100,17 +104,27 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 		// Page requisites may pass max-depth, and with --embeds any come
 		// from any host.
 	case !inScope:
-		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteOutOfScope)
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteOutOfScope))
 	case it.Depth > c.cfg.MaxDepth:
 		return nil // beyond max-depth: not an error, just the edge of the crawl
 	}
 	if d.hop == 'R' && redirectChain(hops) > c.cfg.MaxRedirects {
-		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTooManyRedirects)
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTooManyRedirects))
 	}
 	if reason, trap := c.scope.Trap(u); trap {
-		return c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTrapPrefix+reason)
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTrapPrefix+reason))
 	}
-	return c.push(ctx, u, it)
+	return c.remember(resolved, c.push(ctx, u, it))
+}
+
+// remember notes, once err says the frontier has seen the canonical form
+// of resolved (pushed or marked refused), that following resolved again
+// may stop at once (see followedSet).
+func (c *Crawler) remember(resolved string, err error) error {
+	if err == nil {
+		c.followed.add(resolved)
+	}
+	return err
 }
 
 // push queues u, preceded by its host's robots.txt if that is not known yet.

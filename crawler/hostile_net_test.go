@@ -227,6 +227,8 @@ type logLine struct {
 	status string
 	url    string
 	hops   string
+	mime   string
+	digest string
 	notes  []string
 	raw    string
 }
@@ -245,7 +247,7 @@ func readCrawlLog(t *testing.T, cfg config.Config) []logLine {
 		if len(f) < 12 {
 			t.Fatalf("crawl.log line with %d columns: %q", len(f), l)
 		}
-		out = append(out, logLine{status: f[1], url: f[3], hops: f[4], notes: strings.Split(f[11], ","), raw: strings.TrimSpace(l)})
+		out = append(out, logLine{status: f[1], url: f[3], hops: f[4], mime: f[6], digest: f[9], notes: strings.Split(f[11], ","), raw: strings.TrimSpace(l)})
 	}
 	return out
 }

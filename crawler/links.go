@@ -22,7 +22,7 @@ import (
 // that could not be read whole.
 func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) ([]string, error) {
 	r := f.response
-	if r == nil || f.record.RecordID == "" {
+	if r == nil || !f.answered {
 		return nil, nil
 	}
 	base := r.Request.URL
@@ -40,7 +40,7 @@ func (c *Crawler) extractFrom(ctx context.Context, it frontier.Item, f fetched) 
 		found, notes = c.readManifest(it, r)
 	case extract.IsHTML(r.Headers.Get("Content-Type")):
 		page := extract.HTML(base, r.Body)
-		if it.Priority == frontier.Page {
+		if it.Priority == frontier.Page && c.pages != nil { // a dry run keeps no page list
 			// A page a reader opens, not a frame of one: it goes into a WACZ package's page list.
 			p := wacz.Page{URL: f.record.TargetURI, TS: f.record.Date, Title: page.Title}
 			if err := c.pages.Add(p); err != nil {
@@ -210,7 +210,7 @@ func robotsFile(f fetched) frontier.RobotsFile {
 		// A private address: every URL of the host meets the dial guard
 		// itself and is logged blocked, so robots.txt has nothing to add.
 		file.Outcome = string(robots.OutcomeBlocked)
-	case r == nil || f.record.RecordID == "":
+	case r == nil || !f.answered:
 		file.Outcome, file.Status = string(robots.OutcomeUnreachable), 0
 	case r.StatusCode >= 300 && r.StatusCode < 400:
 		// Redirected more than RFC 9309's five hops: treat as unavailable, allow.

@@ -39,7 +39,8 @@ type fetched struct {
 	exchange    *capture.Exchange // nil when no request went out
 	response    *colly.Response   // nil when no HTTP response was parsed
 	badLocation string            // a redirect's Location that does not parse, taken out of response
-	record      warc.Written      // the response record, if one was written
+	record      warc.Written      // the response record, if one was written (or, in a dry run, would have been)
+	answered    bool              // a response arrived and f.record describes it
 	err         error
 }
 
@@ -237,36 +238,23 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 		c.metrics.ObserveFetch(metrics.Fetch{ErrorKind: kind, Duration: e.Duration, Source: source(it)})
 		return e, nil
 	}
-	// A frontier that commits in the background first commits the calls
-	// made before it handed out it (the previous fetch's Done among them):
-	// a crash then repeats at most one finished fetch per worker.
-	if s, ok := c.frontier.(frontier.Settler); ok {
-		if err := s.Settle(ctx, it); err != nil {
-			return e, err
-		}
-	}
-	written, request, err := c.archive(ex)
-	if err != nil {
+	if c.cfg.DryRun {
+		f.record = dryRunRecord(f, it)
+	} else if err := c.store(ctx, f, it); err != nil {
 		e.Status = statusOther
 		e.Annotations = append(e.Annotations, "warc-write-failed")
 		c.counters.failed.Add(1)
-		return e, fmt.Errorf("write warc for %s: %w", it.URL, err)
+		return e, err
 	}
-	f.record = written
-	c.metrics.ObserveRecord(written)
-	c.metrics.ObserveRecord(request)
-	c.metrics.SetWARCFileSize(c.writer.CurrentSize())
+	f.answered = true
+	written := f.record
 	var kind capture.ErrorKind
 	if ex.Err != nil {
 		kind = capture.KindOf(ex.Err)
 	}
 	c.metrics.ObserveFetch(metrics.Fetch{Status: written.HTTPStatus, ErrorKind: kind, WireBytes: ex.Response.Size(), Duration: ex.Duration, Source: source(it)})
-	if err := c.index.Add(written); err != nil {
-		return e, fmt.Errorf("index %s: %w", it.URL, err)
-	}
 	c.counters.fetched.Add(1)
 	c.counters.bytes.Add(ex.Response.Size())
-	c.tally.addWARC(written.Length + request.Length)
 	c.seeds.note(it.Host, nil)
 	e.Status, e.Size, e.MIME, e.Digest = written.HTTPStatus, ex.Response.Size(), written.MIME, written.PayloadDigest
 	if e.Status == 0 {
@@ -287,6 +275,42 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 
 // errNoResponse stands for a fetch that failed without an error saying why.
 var errNoResponse = errors.New("no response")
+
+// store writes the exchange of f to WARC and indexes its response record,
+// which it puts in f.record.
+func (c *Crawler) store(ctx context.Context, f *fetched, it frontier.Item) error {
+	// A frontier that commits in the background first commits the calls
+	// made before it handed out it (the previous fetch's Done among them):
+	// a crash then repeats at most one finished fetch per worker.
+	if s, ok := c.frontier.(frontier.Settler); ok {
+		if err := s.Settle(ctx, it); err != nil {
+			return err
+		}
+	}
+	written, request, err := c.archive(f.exchange)
+	if err != nil {
+		return fmt.Errorf("write warc for %s: %w", it.URL, err)
+	}
+	f.record = written
+	c.metrics.ObserveRecord(written)
+	c.metrics.ObserveRecord(request)
+	c.metrics.SetWARCFileSize(c.writer.CurrentSize())
+	if err := c.index.Add(written); err != nil {
+		return fmt.Errorf("index %s: %w", it.URL, err)
+	}
+	c.tally.addWARC(written.Length + request.Length)
+	return nil
+}
+
+// dryRunRecord is what a dry run knows of the response record it does not
+// write: status and media type as the HTTP client parsed them, no digest.
+func dryRunRecord(f *fetched, it frontier.Item) warc.Written {
+	w := warc.Written{Type: "response", TargetURI: it.URL}
+	if r := f.response; r != nil {
+		w.HTTPStatus, w.MIME = r.StatusCode, warc.MediaType(r.Headers.Get("Content-Type"))
+	}
+	return w
+}
 
 // source names how an item was found, for the fetch metric's label.
 func source(it frontier.Item) string {

@@ -56,6 +56,15 @@ bench_build() {
 	go build -o "$work/bin/barefetch" ./scripts/barefetch
 }
 
+# bench_build_base REV puts the arkisto of git revision REV into
+# $work/bin/arkisto-base, to crawl beside this tree's.
+bench_build_base() {
+	echo "== building the arkisto of $1" >&2
+	mkdir -p "$work/base-src"
+	git archive "$1" | tar -x -C "$work/base-src"
+	(cd "$work/base-src" && go build -o "$work/bin/arkisto-base" .)
+}
+
 # bench_sandbox_init sets sandbox, the command every crawl runs under so
 # that names of outside hosts fail at once with NXDOMAIN and no query
 # leaves the machine: SANDBOX, else /work/shared/tools/sandbox.sh, else

@@ -3,11 +3,13 @@
 # VIDEOS video files of VIDEO_SIZE bytes (default 16 x 100 MiB, video/mp4,
 # sparse files with distinct heads) as <video src> and <a href>; arkisto
 # crawls it with 16 workers, 16 requests at once to the host and no delay,
-# under /usr/bin/time. Target: peak RSS under 150 MB.
+# under /usr/bin/time. Target: peak RSS under 150 MB. With BASE=REV the
+# arkisto of that git revision crawls too, in turns with this tree's.
 #
 #   scripts/bench-memory.sh                         # one run
 #   COUNT=3 VIDEOS=16 VIDEO_SIZE=$((100<<20)) scripts/bench-memory.sh
 #   ARKISTO_FLAGS="--keep-alive=false" scripts/bench-memory.sh
+#   BASE=main COUNT=3 scripts/bench-memory.sh       # before and after
 #
 # Installs nginx and time with apt-get when missing (needs root).
 set -euo pipefail
@@ -31,24 +33,40 @@ gen_videos() {
 bench_serve gen_videos
 cat "$work/site.txt"
 seed="http://127.0.0.1:$port/"
-arkisto=("$work/bin/arkisto" crawl --delay 0 --workers 16 --host-concurrency 16 --scope host
+flags=(crawl --delay 0 --workers 16 --host-concurrency 16 --scope host
 	--max-body-size $((2 * size)) --metrics-addr "" "${extra[@]}")
-echo "== arkisto flags: ${arkisto[*]:2} --output DIR $seed"
+echo "== arkisto flags: ${flags[*]:1} --output DIR $seed"
+variants=(arkisto)
+if [[ -n "${BASE:-}" ]]; then
+	bench_build_base "$BASE"
+	variants+=(base)
+fi
 
 results=$work/results
 for run in $(seq "$count"); do
-	dir=$work/run$run
-	bench_crawl "$dir"
-	# A video counts when it came whole: status 200 and every byte.
-	whole=$(awk -v s="$size" '$4 ~ /\.mp4$/ && $2 == 200 && $3 >= s && $NF !~ /truncated/' "$dir/coll/logs/crawl.log" | wc -l)
-	read -r wall cpu rss <"$dir/arkisto.m"
-	echo "$wall $cpu $rss $whole" >>"$results"
-	printf -- '-- run %d of %d: %.2f s wall, %.2f CPU-s, peak RSS %.1f MB, %d of %d videos whole\n' \
-		"$run" "$count" "$wall" "$cpu" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$whole" "$videos"
-	[[ -n "${KEEP:-}" ]] || rm -rf "$dir/coll/archive" # up to VIDEOS x VIDEO_SIZE of WARC
+	n=${#variants[@]}
+	for i in $(seq 0 $((n - 1))); do
+		v=${variants[$(((i + run - 1) % n))]}
+		bin=$work/bin/arkisto
+		[[ $v == base ]] && bin=$work/bin/arkisto-base
+		arkisto=("$bin" "${flags[@]}")
+		dir=$work/run$run/$v
+		bench_crawl "$dir"
+		# A video counts when it came whole: status 200 and every byte.
+		whole=$(awk -v s="$size" '$4 ~ /\.mp4$/ && $2 == 200 && $3 >= s && $NF !~ /truncated/' "$dir/coll/logs/crawl.log" | wc -l)
+		read -r wall cpu rss <"$dir/arkisto.m"
+		echo "$v $wall $cpu $rss $whole" >>"$results"
+		printf -- '-- run %d of %d, %s: %.2f s wall, %.2f CPU-s, peak RSS %.1f MB, %d of %d videos whole (load average %s)\n' \
+			"$run" "$count" "$v" "$wall" "$cpu" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$whole" "$videos" "$(cut -d' ' -f1 /proc/loadavg)"
+		[[ -n "${KEEP:-}" ]] || rm -rf "$dir/coll/archive" # up to VIDEOS x VIDEO_SIZE of WARC
+	done
 done
 
 echo
-awk '{ print $3 }' "$results" | bench_median | awk -v n="$count" -v v="$videos" -v s="$size" '{
-	printf "arkisto peak RSS, median of %d runs, %d workers fetching %d x %.0f MiB: %.1f MB   target < 150\n", n, 16, v, s / 1048576, $1 / 1024
-}'
+for v in "${variants[@]}"; do
+	for f in 2 3 4; do
+		awk -v v="$v" -v f="$f" '$1 == v { print $f }' "$results" | bench_median
+	done | paste -sd' ' | awk -v v="$v" -v n="$count" -v s="$size" -v k="$videos" '{
+		printf "%-8s medians of %d runs, 16 workers fetching %d x %.0f MiB: %.2f s wall, %.2f CPU-s, peak RSS %.1f MB   target < 150\n", v, n, k, s / 1048576, $1, $2, $3 / 1024
+	}'
+done

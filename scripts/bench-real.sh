@@ -9,8 +9,18 @@
 # targets' ratios, which URLs each fetched, and (STRACE=1) the fsync and
 # fdatasync calls of one more arkisto crawl under strace.
 #
+# Besides the whole crawl ("arkisto"), each run crawls the site twice more:
+# "arkisto-pages" skips every image, font and script (--exclude), so its CPU
+# divided by the HTML pages it fetched is the CPU per page; "arkisto-dry"
+# is the whole crawl with --dry-run, whose CPU against the whole crawl's is
+# what writing the WARC costs. With BASE=REV the arkisto of that git
+# revision crawls too ("base", "base-pages" and, if it has --dry-run,
+# "base-dry"): the crawls of a run go in an order that rotates from run to
+# run, so a busy machine weighs on both sides alike.
+#
 #   scripts/bench-real.sh                        # COUNT=3 runs of each
 #   COUNT=5 ARTICLES=4000 scripts/bench-real.sh
+#   BASE=main COUNT=5 scripts/bench-real.sh      # before and after, alternating
 #   ARKISTO_FLAGS="--retries 0" scripts/bench-real.sh   # extra crawl flags
 #   STRACE=0 scripts/bench-real.sh               # skip the strace crawl
 #   KEEP=1 scripts/bench-real.sh                 # keep the temp folder
@@ -40,17 +50,54 @@ gen_news() {
 bench_serve gen_news
 cat "$work/site.txt"
 seed="http://127.0.0.1:$port/"
-arkisto=("$work/bin/arkisto" crawl --delay 0 --host-concurrency 8 --workers 16 --scope host
-	--metrics-addr "" "${extra[@]}")
-echo "== arkisto flags: ${arkisto[*]:2} --output DIR $seed"
+flags=(crawl --delay 0 --host-concurrency 8 --workers 16 --scope host --metrics-addr "" "${extra[@]}")
+echo "== arkisto flags: ${flags[*]:1} --output DIR $seed"
+# What arkisto-pages leaves out: everything but HTML, CSS, robots.txt and the sitemap.
+pages_only=(--exclude '\.(jpg|png|webp|gif|svg|ico|woff2|js)$')
+
+variants=(arkisto arkisto-pages arkisto-dry)
+if [[ -n "${BASE:-}" ]]; then
+	bench_build_base "$BASE"
+	variants+=(base base-pages)
+	if "$work/bin/arkisto-base" crawl --help 2>&1 | grep -q -- --dry-run; then variants+=(base-dry); fi
+fi
+
+# variant_command NAME sets arkisto, the command of that crawl.
+variant_command() {
+	local bin=$work/bin/arkisto
+	[[ $1 == base* ]] && bin=$work/bin/arkisto-base
+	arkisto=("$bin" "${flags[@]}")
+	case $1 in
+	*-pages) arkisto+=("${pages_only[@]}") ;;
+	*-dry) arkisto+=(--dry-run) ;;
+	esac
+}
+
+# html_pages CRAWL_LOG: the fetches that got an HTML page.
+html_pages() {
+	awk '$2 > 0 && $7 == "text/html"' "$1" | wc -l
+}
 
 results=$work/results
 for run in $(seq "$count"); do
+	# Rotate the order of the crawls from run to run.
+	n=${#variants[@]}
+	order=()
+	for i in $(seq 0 $((n - 1))); do order+=("${variants[$(((i + run - 1) % n))]}"); done
+	for v in "${order[@]}"; do
+		dir=$work/run$run/$v
+		variant_command "$v"
+		bench_crawl "$dir"
+		bench_fetched "$dir/coll/logs/crawl.log" >"$dir/fetched.urls"
+		echo "$v $(cat "$dir/arkisto.m") $(wc -l <"$dir/fetched.urls") $(html_pages "$dir/coll/logs/crawl.log")" >>"$results"
+		if [[ $v == arkisto ]]; then
+			echo "active $(bench_active "$dir/coll/logs/crawl.log")" >>"$results"
+		fi
+		[[ -n "${KEEP:-}" ]] || rm -rf "$dir/coll/archive"
+	done
 	dir=$work/run$run
-	bench_crawl "$dir"
-	bench_fetched "$dir/coll/logs/crawl.log" >"$dir/arkisto.urls"
-	echo "arkisto $(cat "$dir/arkisto.m") $(wc -l <"$dir/arkisto.urls")" >>"$results"
-	echo "active $(bench_active "$dir/coll/logs/crawl.log")" >>"$results"
+	cp "$dir/arkisto/fetched.urls" "$dir/arkisto.urls"
+	ln -s arkisto/coll "$dir/coll"
 
 	# wget exits 8 when the server answered an error (a 404) somewhere: not a failure here.
 	mkdir -p "$dir/wget"
@@ -63,36 +110,58 @@ for run in $(seq "$count"); do
 		exit 1
 	fi
 	sed -n 's/^.* URL: *\([^ ]*\) .*$/\1/p' "$dir/wget.log" >"$dir/wget.urls"
-	echo "wget $(cat "$dir/wget.m") $(wc -l <"$dir/wget.urls")" >>"$results"
+	echo "wget $(cat "$dir/wget.m") $(wc -l <"$dir/wget.urls") 0" >>"$results"
 
 	bench_time "$dir/barefetch.m" "$sandbox" "$work/bin/barefetch" -urls "$dir/arkisto.urls" -conns 16 >"$dir/barefetch.out"
-	echo "barefetch $(cat "$dir/barefetch.m") $(wc -l <"$dir/arkisto.urls")" >>"$results"
+	echo "barefetch $(cat "$dir/barefetch.m") $(wc -l <"$dir/arkisto.urls") 0" >>"$results"
 
-	echo "-- run $run of $count (tool wall-s cpu-s rss-KiB fetched; load average$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')):"
-	grep -v '^active ' "$results" | tail -3 | sed 's/^/   /'
+	echo "-- run $run of $count (tool wall-s cpu-s rss-KiB fetched html; load average$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')):"
+	grep -v '^active ' "$results" | tail -$((n + 2)) | sed 's/^/   /'
 	echo "   arkisto's HTTP fetches spanned $(awk '$1 == "active" { v = $2 } END { print v }' "$results") s of its wall time"
 done
 
-median() { # TOOL FIELD: the median of FIELD (2 wall, 3 cpu, 4 rss, 5 fetched) over the runs
+median() { # TOOL FIELD: the median of FIELD (2 wall, 3 cpu, 4 rss, 5 fetched, 6 html pages) over the runs
 	awk -v t="$1" -v f="$2" '$1 == t { print $f }' "$results" | bench_median
 }
 
 echo
 echo "== medians of $count runs"
-printf '%-10s %8s %8s %10s %8s %10s\n' tool wall-s cpu-s rss-MB fetched cpu-ms/URL
-for tool in arkisto wget barefetch; do
-	wall=$(median "$tool" 2) cpu=$(median "$tool" 3) rss=$(median "$tool" 4) n=$(median "$tool" 5)
-	printf '%-10s %8.2f %8.2f %10.1f %8d %10.2f\n' "$tool" "$wall" "$cpu" "$(echo "$rss" | awk '{ print $1 / 1024 }')" \
-		"$n" "$(awk -v c="$cpu" -v n="$n" 'BEGIN { print (n > 0) ? 1000 * c / n : 0 }')"
+printf '%-14s %8s %8s %10s %8s %6s %10s %11s\n' tool wall-s cpu-s rss-MB fetched html cpu-ms/URL cpu-ms/html
+for tool in "${variants[@]}" wget barefetch; do
+	wall=$(median "$tool" 2) cpu=$(median "$tool" 3) rss=$(median "$tool" 4) n=$(median "$tool" 5) html=$(median "$tool" 6)
+	printf '%-14s %8.2f %8.2f %10.1f %8d %6d %10.2f %11s\n' "$tool" "$wall" "$cpu" "$(echo "$rss" | awk '{ print $1 / 1024 }')" \
+		"$n" "$html" "$(awk -v c="$cpu" -v n="$n" 'BEGIN { print (n > 0) ? 1000 * c / n : 0 }')" \
+		"$(awk -v c="$cpu" -v n="$html" 'BEGIN { if (n > 0) printf "%.2f", 1000 * c / n; else print "-" }')"
 done
-echo
-awk -v aw="$(median arkisto 2)" -v ww="$(median wget 2)" -v bw="$(median barefetch 2)" \
-	-v ac="$(median arkisto 3)" -v an="$(median arkisto 5)" -v ar="$(median arkisto 4)" 'BEGIN {
-	printf "%-40s %8.2f   target <= 0.33\n", "arkisto wall / wget wall", aw / ww
-	printf "%-40s %8.3f   target >= 0.6\n", "bare fetcher wall / arkisto wall", bw / aw
-	printf "%-40s %8.2f   target <= 1.0\n", "arkisto CPU-ms per fetched URL", 1000 * ac / an
-	printf "%-40s %8.1f   target < 150\n", "arkisto peak RSS MB", ar / 1024
-}'
+
+# targets NAME: the ratios issue 11 sets targets for, of the crawls NAME, NAME-pages and NAME-dry.
+targets() {
+	local dry=-1
+	if [[ " ${variants[*]} " == *" $1-dry "* ]]; then dry=$(median "$1-dry" 3); fi
+	echo
+	echo "== targets, $1"
+	awk -v aw="$(median "$1" 2)" -v ww="$(median wget 2)" -v bw="$(median barefetch 2)" \
+		-v ac="$(median "$1" 3)" -v an="$(median "$1" 5)" -v ar="$(median "$1" 4)" \
+		-v pc="$(median "$1-pages" 3)" -v ph="$(median "$1-pages" 6)" -v dc="$dry" 'BEGIN {
+		printf "%-48s %8.2f   target <= 0.33\n", "wall / wget wall", aw / ww
+		printf "%-48s %8.3f   target >= 0.6\n", "bare fetcher wall / wall", bw / aw
+		printf "%-48s %8.2f\n", "CPU-ms per fetched URL", 1000 * ac / an
+		printf "%-48s %8.2f   target <= 1.0\n", "CPU-ms per HTML page (pages-only crawl)", 1000 * pc / ph
+		if (dc > 0) printf "%-48s %8.2f   target <= 1.30\n", "CPU / CPU of the same crawl with --dry-run", ac / dc
+		printf "%-48s %8.1f   target < 150\n", "peak RSS MB", ar / 1024
+	}'
+}
+targets arkisto
+if [[ -n "${BASE:-}" ]]; then
+	targets base
+	echo
+	echo "== this tree against $BASE (medians; below 1 is better)"
+	for v in "" -pages; do
+		awk -v n="arkisto$v" -v nw="$(median "arkisto$v" 2)" -v bw="$(median "base$v" 2)" \
+			-v nc="$(median "arkisto$v" 3)" -v bc="$(median "base$v" 3)" \
+			'BEGIN { printf "%-16s wall %.2f   CPU %.2f\n", n, nw / bw, nc / bc }'
+	done
+fi
 active=$(median active 2)
 awk -v a="$active" -v aw="$(median arkisto 2)" -v ww="$(median wget 2)" 'BEGIN {
 	printf "\narkisto fetched over HTTP for %.2f s of its %.2f s (first to last crawl.log line with a status);\n", a, aw
@@ -136,6 +205,7 @@ if [[ $use_strace == 1 ]]; then
 	echo
 	echo "== fsync and fdatasync of one more arkisto crawl (strace -f -c -w: wall time in the calls)"
 	dir=$work/strace
+	variant_command arkisto
 	mkdir -p "$dir"
 	"$sandbox" strace -f -c -w -e trace=fdatasync,fsync -o "$dir/strace.txt" \
 		"${arkisto[@]}" --output "$dir/coll" "$seed" 2>"$dir/arkisto.err"

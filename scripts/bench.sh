@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Crawl benchmark (issue 2): arkisto with WARC writing on against plain colly
-# crawls of the same local test site, each site served by its own process so
-# only the crawler's CPU is measured. Prints pages/s and CPU seconds per
-# 1,000 pages (means over COUNT runs) and the CPU ratios.
+# Crawl benchmark (issue 2): arkisto with WARC writing on, arkisto with
+# --dry-run (no WARC, index or dedup writing) and plain colly crawls of the
+# same local test site, each site served by its own process so only the
+# crawler's CPU is measured. Prints pages/s and CPU seconds per 1,000 pages
+# (means over COUNT runs) and the CPU ratios.
 #
 #   scripts/bench.sh                   # COUNT=3 runs of each crawl
 #   COUNT=5 scripts/bench.sh
@@ -55,6 +56,8 @@ END {
 	}
 	a = cpu["arkisto"]/runs["arkisto"]
 	printf "\nCPU ratio arkisto / colly:           %.2f\n", a / (cpu["colly"]/runs["colly"])
+	if ("arkisto-dry-run" in runs)
+		printf "CPU ratio arkisto / arkisto-dry-run: %.2f  (what writing WARC, index and dedup entries costs)\n", a / (cpu["arkisto-dry-run"]/runs["arkisto-dry-run"])
 	if ("colly-same-urls" in runs)
 		printf "CPU ratio arkisto / colly-same-urls: %.2f  (same URL set: the cost of recording and writing)\n", a / (cpu["colly-same-urls"]/runs["colly-same-urls"])
 }'

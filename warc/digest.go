@@ -20,6 +20,7 @@ type messageFacts struct {
 	payloadSize   int64  // bytes the payload digest covers; 0 without one
 	status        int    // final status of a response; 0 for requests and unparsable blocks
 	mime          string // Content-Type without parameters, lower case; "" when absent
+	contentCoding string // Content-Encoding of a response, "" when absent
 	method        string // request method; for responses, the method the response answered
 	// headStart and headEnd delimit the final response's status line and
 	// header, blank line included, in the block: what a revisit record
@@ -40,7 +41,8 @@ func scanResponse(b Block, method string, buf []byte) (messageFacts, error) {
 		}
 		facts.headStart, facts.headEnd = start, pos()
 		facts.status = resp.StatusCode
-		facts.mime = mediaType(resp.Header.Get("Content-Type"))
+		facts.mime = MediaType(resp.Header.Get("Content-Type"))
+		facts.contentCoding = resp.Header.Get("Content-Encoding")
 		return resp.Body, nil
 	})
 	return facts, err
@@ -56,7 +58,7 @@ func scanRequest(b Block, buf []byte) (messageFacts, error) {
 			return nil, err
 		}
 		facts.method = req.Method
-		facts.mime = mediaType(req.Header.Get("Content-Type"))
+		facts.mime = MediaType(req.Header.Get("Content-Type"))
 		if req.ContentLength == 0 {
 			return nil, nil
 		}
@@ -140,9 +142,9 @@ func notTokenChar(r rune) bool {
 	return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
 }
 
-// mediaType drops the parameters and keeps the case as sent: pywb's
+// MediaType drops the parameters and keeps the case as sent: pywb's
 // indexer does the same, and crawl-time index lines must equal rebuilt ones.
-func mediaType(contentType string) string {
+func MediaType(contentType string) string {
 	contentType = strings.TrimSpace(contentType)
 	if i := strings.IndexAny(contentType, "; "); i >= 0 {
 		contentType = contentType[:i]

@@ -41,7 +41,11 @@ type pendingRecord struct {
 	fields      []headerField // in writing order; Warcinfo-ID, Content-Type and -Length come last
 	contentType string
 	block       Block
-	written     Written // File, Offset and Length are filled in once written
+	// storeFrom, when above 0, is where in block the bytes begin that go
+	// into the member uncompressed: the payload of a response whose
+	// payload is already compressed (see alreadyCompressed).
+	storeFrom int64
+	written   Written // File, Offset and Length are filled in once written
 }
 
 type headerField struct{ name, value string }
@@ -125,6 +129,9 @@ func (p *Prepared) exchangeRecords(version string) (response, request *pendingRe
 	response = exchangeRecord(gowarc.Response, respID, reqID, p.ex, dateText, date, p.resp)
 	response.contentType = contentTypeResponse
 	response.block = p.ex.Response
+	if alreadyCompressed(p.resp.mime, p.resp.contentCoding) && looksCompressed(p.ex.Response, p.resp.headEnd) {
+		response.storeFrom = p.resp.headEnd
+	}
 	if p.ex.Truncated != "" {
 		response.add(gowarc.WarcTruncated, p.ex.Truncated)
 	}
@@ -270,7 +277,7 @@ const copyBufferSize = 32 << 10
 // warcinfo itself). It copies the block byte for byte through buf and fails
 // if the block yields fewer or more bytes than its Size, as Content-Length
 // promised.
-func writeRecord(w io.Writer, version, warcinfoID string, r *pendingRecord, buf []byte) error {
+func writeRecord(w *memberWriter, version, warcinfoID string, r *pendingRecord, buf []byte) error {
 	size := r.block.Size()
 	var head strings.Builder
 	headSize := 160 + len(warcinfoID) + len(r.contentType) // the fixed lines, generously
@@ -293,7 +300,19 @@ func writeRecord(w io.Writer, version, warcinfoID string, r *pendingRecord, buf 
 	if _, err := io.WriteString(w, head.String()); err != nil {
 		return err
 	}
-	n, err := io.CopyBuffer(w, io.NewSectionReader(r.block, 0, size), buf)
+	var n int64
+	if r.storeFrom > 0 && r.storeFrom < size {
+		head, err := io.CopyBuffer(w, io.NewSectionReader(r.block, 0, r.storeFrom), buf)
+		n += head
+		if err != nil {
+			return err
+		}
+		if err := w.storeRest(); err != nil {
+			return err
+		}
+	}
+	rest, err := io.CopyBuffer(w, io.NewSectionReader(r.block, n, size-n), buf)
+	n += rest
 	if err != nil {
 		return err
 	}

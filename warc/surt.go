@@ -71,7 +71,7 @@ func SURT(rawURL string) (string, error) {
 // parseHandyURL follows handyurl.parse.
 func parseHandyURL(raw string) (*handyURL, error) {
 	s := strings.Trim(raw, " \t\n\r\v\f")
-	s = strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(s)
+	s = dropTabsAndLineEnds(s)
 	if s == "" {
 		return nil, errEmptyURL
 	}
@@ -115,6 +115,22 @@ func parseHandyURL(raw string) (*handyURL, error) {
 		query:    query,
 		hasQuery: hasQuery && query != "",
 	}, nil
+}
+
+// dropTabsAndLineEnds removes what Python's urlsplit strips from anywhere
+// in a URL, byte by byte (a URL may hold bytes that are not UTF-8), and
+// allocates only when there is something to remove.
+func dropTabsAndLineEnds(s string) string {
+	if !strings.ContainsAny(s, "\n\r\t") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := range len(s) {
+		if c := s[i]; c != '\n' && c != '\r' && c != '\t' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // collapseProtocols keeps the last of repeated leading "http://" or

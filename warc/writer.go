@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/flate"
 )
 
 // ErrWriterClosed is returned by WriteExchange after Close.
@@ -39,7 +39,10 @@ type Options struct {
 	// benchmark's records and on 60 KiB HTML pages, level 3 costs 16% and
 	// 28% less CPU than the library's default 5 for 1.2% and 7% more
 	// bytes; zlib's level 6, which Heritrix and warcio use, is 1-3% smaller
-	// than 5 and several times slower in Go.
+	// than 5 and several times slower in Go. A payload that is already
+	// compressed (images, video, fonts, archives, any Content-Encoding) is
+	// stored rather than deflated, whatever the level: see
+	// alreadyCompressed.
 	GzipLevel int
 	Info      Info
 	// OnFileClosed, if set, is called after a file is closed and renamed to
@@ -68,9 +71,9 @@ type Writer struct {
 	mu     sync.Mutex
 	closed bool
 	serial int
-	cur    *warcFile    // nil while no file is open
-	gz     *gzip.Writer // reused across members: its tables are costly to allocate
-	buf    []byte       // copies blocks into gz; io.Copy would allocate one per record
+	cur    *warcFile     // nil while no file is open
+	member *memberWriter // reused across members: its deflate tables are costly to allocate
+	buf    []byte        // copies blocks into member; io.Copy would allocate one per record
 }
 
 // NewWriter checks opts and creates the output folder. The first file is
@@ -94,8 +97,8 @@ func NewWriter(opts Options) (*Writer, error) {
 		return nil, fmt.Errorf("new warc writer: version %q is neither 1.0 nor 1.1", opts.Version)
 	case opts.MaxSize < 0:
 		return nil, fmt.Errorf("new warc writer: max size %d is negative", opts.MaxSize)
-	case opts.GzipLevel < gzip.BestSpeed || opts.GzipLevel > gzip.BestCompression:
-		return nil, fmt.Errorf("new warc writer: gzip level %d is not between %d and %d", opts.GzipLevel, gzip.BestSpeed, gzip.BestCompression)
+	case opts.GzipLevel < flate.BestSpeed || opts.GzipLevel > flate.BestCompression:
+		return nil, fmt.Errorf("new warc writer: gzip level %d is not between %d and %d", opts.GzipLevel, flate.BestSpeed, flate.BestCompression)
 	case strings.ContainsAny(opts.Prefix, `/\`):
 		return nil, fmt.Errorf("new warc writer: prefix %q holds a path separator", opts.Prefix)
 	}
@@ -109,11 +112,11 @@ func NewWriter(opts Options) (*Writer, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("new warc writer: create folder: %w", err)
 	}
-	gz, err := gzip.NewWriterLevel(io.Discard, opts.GzipLevel)
+	member, err := newMemberWriter(opts.GzipLevel)
 	if err != nil {
 		return nil, fmt.Errorf("new warc writer: %w", err)
 	}
-	return &Writer{opts: opts, host: fileNameSafe(host), now: time.Now, gz: gz, buf: make([]byte, copyBufferSize)}, nil
+	return &Writer{opts: opts, host: fileNameSafe(host), now: time.Now, member: member, buf: make([]byte, copyBufferSize)}, nil
 }
 
 // WriteExchange writes the response record and then the request record of
@@ -238,11 +241,13 @@ func (w *Writer) writePair(resp, req *pendingRecord) (response, request Written,
 func (w *Writer) writeMember(r *pendingRecord) (Written, error) {
 	f := w.cur
 	start := f.size
-	w.gz.Reset(f)
-	if err := writeRecord(w.gz, w.opts.Version, f.warcinfoID, r, w.buf); err != nil {
+	if err := w.member.begin(f); err != nil {
 		return Written{}, err
 	}
-	if err := w.gz.Close(); err != nil {
+	if err := writeRecord(w.member, w.opts.Version, f.warcinfoID, r, w.buf); err != nil {
+		return Written{}, err
+	}
+	if err := w.member.end(); err != nil {
 		return Written{}, err
 	}
 	written := r.written

@@ -10,6 +10,21 @@ import (
 // drainBuffer is the read size used when the caller closes a body early.
 const drainBuffer = 32 << 10
 
+// drainBuffers hands out buffers of drainBuffer bytes. Most bodies are
+// drained (an image is read by nobody but the record): a buffer of its own
+// for each was a fifth of the bytes a crawl allocated.
+type drainBuffers struct{ pool sync.Pool }
+
+func (d *drainBuffers) get() *[]byte {
+	if b, ok := d.pool.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, drainBuffer)
+	return &b
+}
+
+func (d *drainBuffers) put(b *[]byte) { d.pool.Put(b) }
+
 // body wraps a response body: it enforces MaxBodySize, names why a body was
 // cut, and tells how it ended when it is done.
 type body struct {
@@ -21,17 +36,18 @@ type body struct {
 	// reading this body: only it knows, once this body is done, how
 	// decoding went.
 	onEnd  func(outcome)
+	drain  *drainBuffers // what Close reads the rest through
 	n      int64
 	done   bool
 	ended  outcome // how the body ended, once done
 	result error   // what Read returns once done
 }
 
-func newBody(resp *http.Response, limit int64, onEnd func(outcome)) *body {
+func newBody(resp *http.Response, limit int64, drain *drainBuffers, onEnd func(outcome)) *body {
 	// A declared length within the limit ends by itself; otherwise, at the
 	// limit one more byte must be tried to know whether the body was cut.
 	probe := limit > 0 && (resp.ContentLength < 0 || resp.ContentLength > limit)
-	return &body{rc: resp.Body, limit: limit, probe: probe, onEnd: onEnd}
+	return &body{rc: resp.Body, limit: limit, probe: probe, drain: drain, onEnd: onEnd}
 }
 
 // Read returns at most MaxBodySize bytes in all, then io.EOF.
@@ -122,9 +138,10 @@ func (b *body) Close() error {
 	}
 	// A failed drain is already told by the exchange (Err, Truncated); the
 	// caller, who gave up on the body, has no use for it.
-	buf := make([]byte, drainBuffer)
+	buf := b.drain.get()
+	defer b.drain.put(buf)
 	for !b.done {
-		_, _ = b.read(buf)
+		_, _ = b.read(*buf)
 	}
 	return nil
 }

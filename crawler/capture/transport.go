@@ -15,8 +15,9 @@ import (
 // Transport is an http.RoundTripper that records every exchange it makes.
 // Build it with New. It is safe for concurrent use.
 type Transport struct {
-	opts  Options
-	inner *http.Transport
+	opts   Options
+	inner  *http.Transport
+	drains drainBuffers
 }
 
 // New returns a Transport configured by opts.
@@ -108,9 +109,9 @@ func (t *Transport) callerBody(resp *http.Response, x *exchange) io.ReadCloser {
 	}
 	var rc io.ReadCloser
 	if coding == "" {
-		rc = newBody(resp, t.opts.MaxBodySize, finish)
+		rc = newBody(resp, t.opts.MaxBodySize, &t.drains, finish)
 	} else {
-		rc = newDecoded(newBody(resp, t.opts.MaxBodySize, nil), coding, finish)
+		rc = newDecoded(newBody(resp, t.opts.MaxBodySize, &t.drains, nil), coding, finish)
 		// As net/http does when it decodes: the headers the caller sees
 		// describe the decoded body it reads. The record keeps the originals.
 		resp.Header.Del("Content-Encoding")

@@ -20,6 +20,7 @@ func newCrawlCommand(abort <-chan struct{}) *cobra.Command {
 	cfg := config.Default()
 	var configFile string
 	var verbose, fresh bool
+	var prof profiles
 	cmd := &cobra.Command{
 		Use:   "crawl [flags] [URL...]",
 		Short: "Crawl from seed URLs into a pywb collection folder",
@@ -48,13 +49,18 @@ each seed host is printed), 130 after an interrupt, 1 for anything else (a full 
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: %s\n", beginning(plan))
-			return runCrawl(cmd, plan.Config, verbose, abort)
+			stop, err := prof.start()
+			if err != nil {
+				return err
+			}
+			return errors.Join(runCrawl(cmd, plan.Config, verbose, abort), stop())
 		},
 	}
 	cmd.Flags().StringVar(&configFile, "config", "", "YAML config file (see config/example.yaml); flags override it")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "debug logging")
 	cmd.Flags().BoolVar(&fresh, "fresh", false, "start a new crawl even if the output folder holds an unfinished one")
 	config.BindFlags(cmd.Flags(), &cfg)
+	prof.bind(cmd.Flags())
 	return cmd
 }
 

@@ -124,10 +124,10 @@ func (s *Scope) InScope(u *url.URL) bool {
 	if u == nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return false
 	}
-	if s.Excluded(u) {
+	key := Key(u)
+	if s.excludedKey(key) {
 		return false
 	}
-	key := Key(u)
 	for _, re := range s.include {
 		if re.MatchString(key) {
 			return true
@@ -146,8 +146,9 @@ func (s *Scope) InScope(u *url.URL) bool {
 // Excluded reports whether u, a URL from Canonicalize, matches an Exclude
 // pattern: such a URL is never fetched, whatever found it (a link, a page
 // requisite, a redirect, a sitemap).
-func (s *Scope) Excluded(u *url.URL) bool {
-	key := Key(u)
+func (s *Scope) Excluded(u *url.URL) bool { return s.excludedKey(Key(u)) }
+
+func (s *Scope) excludedKey(key string) bool {
 	for _, re := range s.exclude {
 		if re.MatchString(key) {
 			return true
