@@ -78,11 +78,20 @@ func (r *Redis) DropHost(ctx context.Context, host string) ([]Item, error) {
 // Next takes, in two round trips, the most urgent item of a host whose
 // ready time has come: the first finds the host and reads its state, the
 // second takes the item if the state is still the one the rules decided
-// on. Waiting, it looks again at the first ready time, when this process
-// changes the frontier, or every Poll for changes of other processes.
+// on. Waiting, it looks again at the first ready time, or when this
+// process changes the frontier. For what other processes change, one
+// waiting Next of the process (the poller) looks at Redis every Poll, so
+// an idle process costs one round trip per Poll, not one per worker; when
+// the poller leaves with an item, the others look, and one of them polls.
 func (r *Redis) Next(ctx context.Context) (Item, error) {
 	var w waiter
 	defer w.stop()
+	polling := false
+	defer func() {
+		if polling {
+			r.stopPolling()
+		}
+	}()
 	for {
 		r.mu.Lock()
 		changed, closed := r.changed, r.closed
@@ -100,14 +109,31 @@ func (r *Redis) Next(ctx context.Context) (Item, error) {
 			}
 			return *it, err
 		}
-		poll := time.Now().Add(r.opts.Poll)
-		if until.IsZero() || until.After(poll) {
-			until = poll
+		if !polling {
+			r.mu.Lock()
+			if !r.polling {
+				polling, r.polling = true, true
+			}
+			r.mu.Unlock()
+		}
+		if polling {
+			if poll := time.Now().Add(r.opts.Poll); until.IsZero() || until.After(poll) {
+				until = poll
+			}
 		}
 		if err := w.wait(ctx, changed, until); err != nil {
 			return Item{}, err
 		}
 	}
+}
+
+// stopPolling hands polling over: every waiting Next looks at Redis once
+// more, and the first to wait again polls.
+func (r *Redis) stopPolling() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.polling = false
+	r.broadcastLocked()
 }
 
 // tryTake takes an item if a host is due. Otherwise it returns when the
@@ -155,6 +181,7 @@ func (r *Redis) tryTake(ctx context.Context) (*Item, time.Time, error) {
 		r.mu.Lock()
 		r.leases[host] = append(r.leases[host], redisLease{leaseKey: keyOf(it), id: got[0], host: host})
 		r.known[host] = knownState{version: nextVersion(version), state: next}
+		r.taken++
 		r.mu.Unlock()
 		return &it, time.Time{}, nil
 	}
@@ -279,17 +306,17 @@ func boolArg(b bool) int {
 func (r *Redis) Stats() Stats {
 	ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
 	defer cancel()
-	out, err := statsScript.Run(ctx, r.client, nil, r.keys.prefix, nowMicros(time.Now())).StringSlice()
+	out, err := statsScript.Run(withoutWaiting(ctx), r.client, nil, r.keys.prefix, nowMicros(time.Now())).StringSlice()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err != nil || len(out) != 6 {
+	if err != nil || len(out) != 7 {
 		return r.last
 	}
-	var n [6]int
+	var n [7]int
 	for i, v := range out {
 		n[i], _ = strconv.Atoi(v)
 	}
-	r.last = Stats{Queued: n[0], Seen: n[1], Hosts: n[2], HostsReady: n[4], HostsWaiting: n[3] - n[4], InFlight: n[5]}
+	r.last = Stats{Queued: n[0], Seen: n[1], Hosts: n[2], HostsReady: n[4], HostsWaiting: n[3] - n[4], InFlight: n[5], Processes: n[6]}
 	return r.last
 }
 

@@ -16,8 +16,11 @@ import "github.com/redis/go-redis/v9"
 //	P..'ready'      zset: hosts that may start a request, by ready µs
 //	P..'leases'     zset: lease id -> expiry µs
 //	P..'lease'      hash: lease id -> priority digit, host, '\n', item
-//	P..'n'          hash: counters queued, seen, hosts, hostsq, lease
+//	P..'n'          hash: counters queued, seen, hosts, hostsq, lease, taken
 //	P..'s:'..bucket set of 64-bit URL hashes (an intset while small)
+//	P..'procs'      zset: process id -> heartbeat expiry µs (redis_procs.go)
+//	P..'proc'       hash: process id -> its description, JSON
+//	P..'d'          hash: payload digest -> its original capture (redis_digests.go)
 const luaHelpers = `
 local P = ARGV[1]
 
@@ -203,5 +206,6 @@ var statsScript = redis.NewScript(luaHelpers + `
 local n = redis.call('HMGET', P..'n', 'queued', 'seen', 'hosts', 'hostsq')
 return {n[1] or '0', n[2] or '0', n[3] or '0', n[4] or '0',
   tostring(redis.call('ZCOUNT', P..'ready', '-inf', ARGV[2])),
-  tostring(redis.call('ZCARD', P..'leases'))}
+  tostring(redis.call('ZCARD', P..'leases')),
+  tostring(redis.call('ZCOUNT', P..'procs', ARGV[2], '+inf'))}
 `)
