@@ -245,7 +245,7 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 			return e, err
 		}
 	}
-	written, request, err := c.archive(ex)
+	written, request, err := c.archive(ctx, ex)
 	if err != nil {
 		e.Status = statusOther
 		e.Annotations = append(e.Annotations, "warc-write-failed")

@@ -306,18 +306,29 @@ func boolArg(b bool) int {
 func (r *Redis) Stats() Stats {
 	ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
 	defer cancel()
-	out, err := statsScript.Run(withoutWaiting(ctx), r.client, nil, r.keys.prefix, nowMicros(time.Now())).StringSlice()
+	s, err := r.ReadStats(withoutWaiting(ctx))
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err != nil || len(out) != 7 {
-		return r.last
+	if err == nil {
+		r.last = s
+	}
+	return r.last
+}
+
+const statsTimeout = 5 * time.Second
+
+// ReadStats reads the frontier's sizes across every process of the crawl.
+func (r *Redis) ReadStats(ctx context.Context) (Stats, error) {
+	out, err := statsScript.Run(ctx, r.client, nil, r.keys.prefix, nowMicros(time.Now())).StringSlice()
+	if err != nil {
+		return Stats{}, fmt.Errorf("read the frontier's sizes: %w", err)
+	}
+	if len(out) != 7 {
+		return Stats{}, fmt.Errorf("read the frontier's sizes: %d values: %w", len(out), errCorrupt)
 	}
 	var n [7]int
 	for i, v := range out {
 		n[i], _ = strconv.Atoi(v)
 	}
-	r.last = Stats{Queued: n[0], Seen: n[1], Hosts: n[2], HostsReady: n[4], HostsWaiting: n[3] - n[4], InFlight: n[5], Processes: n[6]}
-	return r.last
+	return Stats{Queued: n[0], Seen: n[1], Hosts: n[2], HostsReady: n[4], HostsWaiting: n[3] - n[4], InFlight: n[5], Processes: n[6]}, nil
 }
-
-const statsTimeout = 5 * time.Second
