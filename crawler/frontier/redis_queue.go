@@ -2,6 +2,8 @@ package frontier
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -166,7 +168,7 @@ func (r *Redis) tryTake(ctx context.Context) (*Item, time.Time, error) {
 		p, _ := strconv.Atoi(due[3])
 		next := r.rules.take(s, Priority(p), now)
 		args := append([]any{r.keys.prefix, host, version, p}, r.rules.stateArgs(next)...)
-		args = append(args, micros(now.Add(r.opts.LeaseTTL)))
+		args = append(args, micros(now.Add(r.opts.LeaseTTL)), newLeaseID())
 		got, err := takeScript.Run(ctx, r.client, nil, args...).StringSlice()
 		if err != nil {
 			return nil, time.Time{}, fmt.Errorf("take an item of %s: %w", host, err)
@@ -185,6 +187,14 @@ func (r *Redis) tryTake(ctx context.Context) (*Item, time.Time, error) {
 		r.mu.Unlock()
 		return &it, time.Time{}, nil
 	}
+}
+
+// newLeaseID names a lease: random, so that a take run again after its
+// reply was lost finds the lease it made.
+func newLeaseID() string {
+	var b [8]byte
+	_, _ = crand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 func nextVersion(v string) string {
