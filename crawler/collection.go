@@ -160,7 +160,8 @@ func (c *Crawler) close(ctx context.Context) error {
 	if c.index != nil {
 		errs = append(errs, c.index.MergeInto(ctx, c.layout.Index()), c.index.Close())
 		if c.process != "" {
-			errs = append(errs, os.Remove(filepath.Join(c.layout.State(), spillPrefix+c.process)))
+			// And those of processes that died here since this one began.
+			errs = append(errs, os.Remove(filepath.Join(c.layout.State(), spillPrefix+c.process)), c.removeDeadSpills(ctx))
 		}
 	}
 	if c.crawlLog != nil {

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -16,6 +18,7 @@ func newIndexCommand() *cobra.Command {
 		Use:   "index DIR | index --merge DIR COLLECTION...",
 		Short: "Rebuild DIR/indexes/index.cdxj from the WARC files in DIR/archive, or merge collections' indexes into it",
 		Long: `Rebuild DIR/indexes/index.cdxj from every WARC file in DIR/archive, whichever process wrote it.
+WARC files a crashed crawl left open (.open) are repaired first, unless a live crawl writes them.
 
 With --merge, merge the indexes of the COLLECTION folders into DIR's instead, reading no WARC
 file: the processes of a shared crawl each write their own collection; once their WARC files
@@ -29,6 +32,15 @@ from all of them would. Every WARC file the indexes name must be in DIR/archive.
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			collection := crawler.Layout{Dir: args[0]}
+			// Files a dead process left open are finished first, as a
+			// crawl starting here would; a live process's stay as they are.
+			repaired, err := warc.RepairDir(cmd.Context(), collection.Archive())
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			for _, r := range repaired {
+				fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: repaired %s, left open by a crash: %d records kept, %d bytes dropped\n", r.Path, r.Records, r.DroppedBytes)
+			}
 			files, err := collection.WARCFiles()
 			if err != nil {
 				return err
