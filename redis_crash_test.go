@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"arkisto/crawler/cli/clitest"
 	"arkisto/crawler/frontier/redistest"
 	"arkisto/crawler/testsite"
 )
@@ -211,7 +212,7 @@ func checkMergedIndex(t *testing.T, folders ...string) {
 		for _, from := range folders {
 			files, _ := filepath.Glob(filepath.Join(from, "archive", "*.warc.gz"))
 			for _, f := range files {
-				copyInto(t, f, filepath.Join(dir, "archive"))
+				clitest.CopyFile(t, f, filepath.Join(dir, "archive", filepath.Base(f)))
 			}
 		}
 	}
@@ -225,25 +226,6 @@ func checkMergedIndex(t *testing.T, folders ...string) {
 	b, _ := os.ReadFile(filepath.Join(rebuilt, "indexes", "index.cdxj"))
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("the merged index of the processes' collections (%d bytes) differs from arkisto index over all files (%d bytes)", len(a), len(b))
-	}
-}
-
-func copyInto(t *testing.T, file, dir string) {
-	t.Helper()
-	in, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.Create(filepath.Join(dir, filepath.Base(file)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -274,13 +256,7 @@ func TestSharedCrawlKillMinus9(t *testing.T) {
 
 	a := start(t, "", append(sharedArgs(dirs["a"], srv.URL(0), "kill", lease...), sites.bases...)...)
 	idA := joined(t, a)
-	select {
-	case <-reached: // only a runs: the held request is a's
-	case <-a.exited:
-		t.Fatalf("the first process ended before request %d; stderr:\n%s", holdAt, a.errText())
-	case <-time.After(hangGuard):
-		t.Fatalf("no request %d within %v", holdAt, hangGuard)
-	}
+	waitHeld(t, reached, a, fmt.Sprintf("request %d", holdAt)) // only a runs: the held request is a's
 	b := start(t, "", sharedArgs(dirs["b"], srv.URL(0), "kill", lease...)...)
 	c := start(t, "", sharedArgs(dirs["c"], srv.URL(0), "kill", lease...)...)
 	joined(t, b)
@@ -429,18 +405,6 @@ func TestSharedCrawlRedisOutages(t *testing.T) {
 	}
 	checkPoliteness(t, hits)
 	checkMergedIndex(t, dirs...)
-}
-
-// waitHeld waits for a held request, failing if p exits first.
-func waitHeld(t *testing.T, reached <-chan struct{}, p *proc, what string) {
-	t.Helper()
-	select {
-	case <-reached:
-	case <-p.exited:
-		t.Fatalf("arkisto exited before %s; stderr:\n%s", what, p.errText())
-	case <-time.After(hangGuard):
-		t.Fatalf("no %s within %v; stderr:\n%s", what, hangGuard, p.errText())
-	}
 }
 
 func scrapeMetrics(t *testing.T, url string) string {

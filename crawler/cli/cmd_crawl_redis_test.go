@@ -149,14 +149,14 @@ func TestCrawlStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range files[1:] {
-			copyFile(t, f, filepath.Join(dir, "archive", filepath.Base(f)))
+			clitest.CopyFile(t, f, filepath.Join(dir, "archive", filepath.Base(f)))
 		}
 	}
 	if code, _, stderr := run(t, "index", "--merge", merged, out); code == ExitOK || !strings.Contains(stderr, filepath.Base(files[0])) {
 		t.Errorf("index --merge with a WARC file missing: exit %d, want it refused naming %s:\n%s", code, filepath.Base(files[0]), stderr)
 	}
 	for _, dir := range []string{merged, rebuilt} {
-		copyFile(t, files[0], filepath.Join(dir, "archive", filepath.Base(files[0])))
+		clitest.CopyFile(t, files[0], filepath.Join(dir, "archive", filepath.Base(files[0])))
 	}
 	if code, _, stderr := run(t, "index", "--merge", merged, out); code != ExitOK {
 		t.Fatalf("index --merge: exit %d\n%s", code, stderr)
@@ -168,16 +168,5 @@ func TestCrawlStatus(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(rebuilt, "indexes", "index.cdxj"))
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("the merged index (%d bytes) differs from the rebuilt one (%d bytes)", len(a), len(b))
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -111,11 +111,11 @@ func (o *outage) answered() {
 		return
 	}
 	o.down = false
-	close(o.back)
 	o.log.Warn("the shared frontier's Redis answers again: workers go on", "redis", o.where, "paused", time.Since(o.since).Round(time.Millisecond))
 	if o.notify != nil {
 		o.notify(false)
 	}
+	close(o.back) // after the log and the notification: whoever waited sees them done
 	select {
 	case o.kick <- struct{}{}:
 	default:

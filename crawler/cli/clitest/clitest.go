@@ -1,11 +1,12 @@
 // Package clitest holds what the command line's tests share, in-process
 // (crawler/cli) and against the built binary (the top-level main_test.go
 // and crash_test.go): reading a collection's WARC files back, with our
-// validator and with gowarc. Only tests import it.
+// validator and with gowarc, and copying them. Only tests import it.
 package clitest
 
 import (
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,4 +80,25 @@ func ReadWithGowarc(t testing.TB, path string, visit func(gowarc.WarcRecord)) in
 		n++
 	}
 	return n
+}
+
+// CopyFile copies the file at from to to, as a user copies the WARC files
+// of several collections into one.
+func CopyFile(t testing.TB, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
