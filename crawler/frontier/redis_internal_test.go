@@ -1,6 +1,7 @@
 package frontier
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -39,5 +40,29 @@ func TestRedisTakeRunTwice(t *testing.T) {
 	}
 	if s := r.Stats(); s.Queued != 1 || s.InFlight != 1 {
 		t.Errorf("Stats after the take run twice = %+v; want one item taken, one queued", s)
+	}
+}
+
+// A real error (Redis refusing a command) is no outage: it comes back at
+// once, and ends the crawl, instead of making the caller wait.
+func TestRedisRealErrorsReturn(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	down := make(chan bool, 1)
+	r, err := OpenRedis(t.Context(), srv.URL(0), "wrong-type", RedisOptions{Outage: func(d bool) { down <- d }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.client.Set(t.Context(), r.keys.counters(), "not a hash", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Push(t.Context(), Item{URL: "http://a.test/", Host: "http://a.test", Priority: Page})
+	if err == nil || !strings.Contains(err.Error(), "WRONGTYPE") {
+		t.Fatalf("Push over a key of the wrong type = %v; want Redis's refusal", err)
+	}
+	select {
+	case <-down:
+		t.Error("a refused command was taken for an outage")
+	default:
 	}
 }
