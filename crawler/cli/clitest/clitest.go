@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nlnwa/gowarc/v3"
@@ -47,13 +48,20 @@ func CheckArchive(t testing.TB, archive string) map[string]gowarc.WarcFields {
 	return responses
 }
 
+// gowarcOpen serializes the opening of gowarc readers: gowarc v3.1.0 sets
+// a global of google/uuid (EnableRandPool) at each, a data race when tests
+// read WARC files in parallel (the kill tests' subtests do).
+var gowarcOpen sync.Mutex
+
 // ReadWithGowarc reads every record of the WARC file at path with gowarc,
 // block included, and hands each to visit; it returns how many it read.
 // gowarc hashes chunked payloads with their framing (DESIGN.md), so a
 // payload digest complaint is the only one accepted.
 func ReadWithGowarc(t testing.TB, path string, visit func(gowarc.WarcRecord)) int {
 	t.Helper()
+	gowarcOpen.Lock()
 	wf, err := gowarc.NewWarcFileReader(path, 0)
+	gowarcOpen.Unlock()
 	if err != nil {
 		t.Fatalf("gowarc open %s: %v", path, err)
 	}
