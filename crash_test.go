@@ -167,6 +167,13 @@ func resumeArgs(out string) []string {
 // killWhenHeld waits for the held request, then SIGKILLs p.
 func killWhenHeld(t *testing.T, p *proc, reached <-chan struct{}, what string) {
 	t.Helper()
+	waitHeld(t, reached, p, what)
+	killNow(t, p)
+}
+
+// waitHeld waits for a held request, failing if p exits first.
+func waitHeld(t *testing.T, reached <-chan struct{}, p *proc, what string) {
+	t.Helper()
 	select {
 	case <-reached:
 	case <-p.exited:
@@ -174,7 +181,6 @@ func killWhenHeld(t *testing.T, p *proc, reached <-chan struct{}, what string) {
 	case <-time.After(hangGuard):
 		t.Fatalf("no %s within %v; stderr:\n%s", what, hangGuard, p.errText())
 	}
-	killNow(t, p)
 }
 
 // killNow SIGKILLs p and checks that the signal is what ended it.

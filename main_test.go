@@ -94,13 +94,14 @@ type proc struct {
 	stderr strings.Builder
 	acked  chan struct{} // closed when stderr shows the ack line
 	exited chan struct{} // closed once the process is gone and its output read
+	grew   chan struct{} // closed and replaced at each line of stderr
 }
 
 // start runs arkisto with args; ack is a stderr substring whose first
 // appearance closes p.acked ("" for none).
 func start(t *testing.T, ack string, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(arkistoBin, args...), acked: make(chan struct{}), exited: make(chan struct{})}
+	p := &proc{cmd: exec.Command(arkistoBin, args...), acked: make(chan struct{}), exited: make(chan struct{}), grew: make(chan struct{})}
 	p.cmd.Stdout = &p.stdout
 	errPipe, err := p.cmd.StderrPipe()
 	if err != nil {
@@ -115,6 +116,8 @@ func start(t *testing.T, ack string, args ...string) *proc {
 		for sc.Scan() {
 			p.mu.Lock()
 			p.stderr.WriteString(sc.Text() + "\n")
+			close(p.grew)
+			p.grew = make(chan struct{})
 			p.mu.Unlock()
 			if ack != "" && strings.Contains(sc.Text(), ack) {
 				close(p.acked)
@@ -147,6 +150,31 @@ func (p *proc) wait(t *testing.T, limit time.Duration) int {
 		<-p.exited
 		t.Fatalf("arkisto %v did not exit within %v; stderr:\n%s", p.cmd.Args[1:], limit, p.errText())
 		return -1
+	}
+}
+
+// waitFor waits until stderr satisfies said, failing the test if the
+// process exits first or limit passes.
+func (p *proc) waitFor(t *testing.T, what string, said func(stderr string) bool, limit time.Duration) {
+	t.Helper()
+	deadline := time.After(limit)
+	for {
+		p.mu.Lock()
+		text, grew := p.stderr.String(), p.grew
+		p.mu.Unlock()
+		if said(text) {
+			return
+		}
+		select {
+		case <-grew:
+		case <-p.exited:
+			if !said(p.errText()) {
+				t.Fatalf("arkisto exited before %s; stderr:\n%s", what, p.errText())
+			}
+			return
+		case <-deadline:
+			t.Fatalf("no %s within %v; stderr:\n%s", what, limit, p.errText())
+		}
 	}
 }
 

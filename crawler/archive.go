@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"context"
 	"fmt"
 
 	"arkisto/crawler/capture"
@@ -9,7 +10,7 @@ import (
 
 // archive writes one exchange to WARC: as a revisit record when the
 // collection already holds its payload, as a full response otherwise.
-func (c *Crawler) archive(ex *capture.Exchange) (response, request warc.Written, err error) {
+func (c *Crawler) archive(ctx context.Context, ex *capture.Exchange) (response, request warc.Written, err error) {
 	p, err := warc.Prepare(warc.Exchange{
 		TargetURI: ex.Request.URL.String(),
 		IP:        ex.IP,
@@ -24,7 +25,7 @@ func (c *Crawler) archive(ex *capture.Exchange) (response, request warc.Written,
 	if !c.deduplicates(p, ex) {
 		return c.writer.WritePrepared(p)
 	}
-	original, found, err := c.dedup.Lookup(p.PayloadDigest())
+	original, found, err := c.dedup.Lookup(ctx, p.PayloadDigest())
 	if err != nil {
 		return response, request, err
 	}
@@ -35,7 +36,7 @@ func (c *Crawler) archive(ex *capture.Exchange) (response, request warc.Written,
 		return response, request, err
 	}
 	ref := warc.Ref{TargetURI: response.TargetURI, Date: response.Date, RecordID: response.RecordID}
-	if err := c.dedup.Add(p.PayloadDigest(), ref); err != nil {
+	if err := c.dedup.Add(ctx, p.PayloadDigest(), ref); err != nil {
 		return response, request, fmt.Errorf("remember payload of %s: %w", response.TargetURI, err)
 	}
 	return response, request, nil

@@ -26,7 +26,7 @@ func (c *Crawler) useFrontier(ctx context.Context) (closeFrontier func() error, 
 	case c.cfg.Frontier != "":
 		// A crawl stopped at once still opens it, records itself and
 		// ends as interrupted, as with its own frontier.
-		opened, err = openShared(context.WithoutCancel(ctx), c.cfg)
+		opened, err = c.openShared(context.WithoutCancel(ctx))
 	default:
 		opened, err = openFrontier(c.layout, FrontierOptions(c.cfg))
 	}
@@ -35,6 +35,9 @@ func (c *Crawler) useFrontier(ctx context.Context) (closeFrontier func() error, 
 	}
 	c.frontier = opened
 	c.rules.use(c.frontier)
+	if c.shared != nil {
+		return c.leaveShared, nil
+	}
 	return opened.Close, nil
 }
 
@@ -71,6 +74,7 @@ func (c *Crawler) openArchive() error {
 		Prefix:  c.cfg.WARCPrefix,
 		MaxSize: c.cfg.WARCMaxSize,
 		Version: c.cfg.WARCVersion,
+		Process: c.process,
 		Info: warc.Info{
 			Software:     "arkisto/" + config.Version,
 			Hostname:     hostname,
@@ -86,22 +90,39 @@ func (c *Crawler) openArchive() error {
 	}
 	c.writer = w
 	// Index lines wait beside the frontier state until the crawl ends.
-	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: c.layout.State()}); err != nil {
+	spill, err := c.spillDir()
+	if err != nil {
+		return errors.Join(err, w.Close())
+	}
+	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: spill}); err != nil {
 		return errors.Join(err, w.Close())
 	}
 	if c.pages, err = wacz.OpenPageList(c.layout.Pages()); err != nil {
 		return errors.Join(err, w.Close(), c.index.Close())
 	}
 	if c.cfg.Dedup == config.DedupDigest {
-		path := c.cfg.DedupDB
-		if path == "" {
-			path = c.layout.DedupDB()
-		}
-		if c.dedup, err = warc.OpenDedupIndex(path); err != nil {
+		if c.dedup, err = c.openDedup(); err != nil {
 			return errors.Join(err, w.Close(), c.index.Close(), c.pages.Close())
 		}
 	}
 	return nil
+}
+
+// openDedup opens the crawl's index of payload digests: the collection's
+// own (or --dedup-db), or on a shared frontier the crawl's, in Redis.
+func (c *Crawler) openDedup() (warc.Dedup, error) {
+	if c.shared != nil {
+		return sharedDedup{f: c.shared}, nil
+	}
+	path := c.cfg.DedupDB
+	if path == "" {
+		path = c.layout.DedupDB()
+	}
+	d, err := warc.OpenDedupIndex(path)
+	if err != nil {
+		return nil, err
+	}
+	return d.AsDedup(), nil
 }
 
 // recover repairs what a crashed crawl left behind: WARC files still named
@@ -136,11 +157,8 @@ func (c *Crawler) recover(ctx context.Context) error {
 		}
 		// The index lines the dead process was collecting are in the rebuilt
 		// index now; its spill files are garbage.
-		spills, _ := filepath.Glob(filepath.Join(c.layout.State(), "arkisto-cdxj-*"))
-		for _, f := range spills {
-			if err := os.Remove(f); err != nil {
-				return fmt.Errorf("remove a dead crawl's index spill file: %w", err)
-			}
+		if err := c.removeDeadSpills(ctx); err != nil {
+			return err
 		}
 	}
 	return c.recordStart(meta)
@@ -155,6 +173,10 @@ func (c *Crawler) close(ctx context.Context) error {
 	}
 	if c.index != nil {
 		errs = append(errs, c.index.MergeInto(ctx, c.layout.Index()), c.index.Close())
+		if c.process != "" {
+			// And those of processes that died here since this one began.
+			errs = append(errs, os.Remove(filepath.Join(c.layout.State(), spillPrefix+c.process)), c.removeDeadSpills(ctx))
+		}
 	}
 	if c.crawlLog != nil {
 		errs = append(errs, c.crawlLog.Close())

@@ -48,6 +48,10 @@ type Options struct {
 	// in-flight fetches stop at once, and what they received so far is
 	// still written, as truncated records. nil: never.
 	Abort <-chan struct{}
+	// LeaseTTL is how long an item a process of a shared crawl took stays
+	// its own without a renewal: how soon the items of a process that died
+	// go back to their queues. 0: the frontier's default (60 s).
+	LeaseTTL time.Duration
 }
 
 // Crawler runs one crawl job. Create it with New and call Run once.
@@ -62,7 +66,7 @@ type Crawler struct {
 	rules    *hostRules
 	writer   *warc.Writer
 	index    *warc.IndexWriter
-	dedup    *warc.DedupIndex // nil when --dedup off
+	dedup    warc.Dedup // nil when --dedup off
 	crawlLog *crawlLog
 	followed followedSet    // URLs the frontier has seen, recently followed
 	pages    *wacz.PageList // the HTML pages captured, for a WACZ package
@@ -77,6 +81,11 @@ type Crawler struct {
 	// dialGuard refuses private addresses except on the seeds' own hosts;
 	// nil with --allow-private-networks.
 	dialGuard func(host string, ip netip.Addr) error
+	// On a shared frontier (shared.go): the frontier, and this process's
+	// name in the crawl. nil and "" otherwise.
+	shared  *frontier.Redis
+	process string
+	trips   atomic.Pointer[frontier.Redis] // shared, for FrontierRoundTrips from any goroutine
 }
 
 // counters are the totals behind the progress line.
@@ -181,15 +190,11 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 	defer func() { err = errors.Join(err, closeFrontier()) }()
 	c.stats.set(c.frontier)
 	defer c.stats.set(nil)
-	before, err := takenSoFar(c.frontier)
+	taken, err := newTakenCount(c.frontier, c.cfg.MaxPages)
 	if err != nil {
 		return err
 	}
-	// taken counts the items this crawl took from the frontier, in this
-	// run and the runs it resumes: --max-pages is for the crawl.
-	var taken atomic.Int64
-	taken.Store(before)
-	defer func() { err = errors.Join(err, c.saveTaken(taken.Load())) }()
+	defer func() { err = errors.Join(err, taken.save()) }()
 	if err := c.open(ctx); err != nil {
 		return err
 	}
@@ -232,19 +237,20 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 				if err != nil {
 					return err
 				}
-				n := taken.Add(1)
-				if c.cfg.MaxPages > 0 && n > int64(c.cfg.MaxPages) {
+				allowed, err := taken.take(gctx)
+				if err != nil {
+					// The item stays in flight: closing the frontier
+					// hands it back.
+					if gctx.Err() != nil {
+						return nil
+					}
+					return err
+				}
+				if !allowed {
 					c.limitReached.Store(true)
 					stopTaking()
 					// The limit is reached: this item stays unfetched.
 					return c.frontier.Done(fetchCtx, it, time.Now())
-				}
-				if c.cfg.MaxPages > 0 && n%saveTakenEvery == 0 {
-					// So that a crawl killed outright overshoots its
-					// limit by this many fetches at most when resumed.
-					if err := c.saveTaken(n); err != nil {
-						return err
-					}
 				}
 				if err := w.process(fetchCtx, it); err != nil {
 					return err
@@ -267,19 +273,6 @@ func (c *Crawler) Run(ctx context.Context) (err error) {
 		return nil // some host answered: the seeds' hosts were not all that was left
 	}
 	return c.seeds.unreachable()
-}
-
-// saveTakenEvery is how often a crawl under --max-pages records how many
-// items it has taken, besides when a run ends.
-const saveTakenEvery = 16
-
-// saveTaken records n, the items taken so far, capped at --max-pages
-// (workers that found the limit reached count past it).
-func (c *Crawler) saveTaken(n int64) error {
-	if c.cfg.MaxPages > 0 {
-		n = min(n, int64(c.cfg.MaxPages))
-	}
-	return saveTaken(c.frontier, n)
 }
 
 // fetchContext returns the context fetches run under: it outlives ctx by

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
+	"time"
 
 	"arkisto/config"
 	"arkisto/crawler/frontier"
@@ -191,7 +191,7 @@ func unfinishedCrawl(path string) (*config.Config, error) {
 
 // readRunMeta returns the config a frontier's crawl started with (nil if
 // it recorded none) and whether that crawl ran to its end.
-func readRunMeta(meta metaStore) (*config.Config, bool, error) {
+func readRunMeta(meta MetaReader) (*config.Config, bool, error) {
 	raw, err := meta.Meta(metaConfig)
 	if err != nil || raw == nil {
 		return nil, false, err
@@ -202,6 +202,30 @@ func readRunMeta(meta metaStore) (*config.Config, bool, error) {
 	}
 	finished, err := meta.Meta(metaFinished)
 	return &cfg, string(finished) == "true", err
+}
+
+// CrawlState is where the crawl recorded in a frontier stands.
+type CrawlState string
+
+const (
+	CrawlNone       CrawlState = "none"       // no crawl recorded
+	CrawlUnfinished CrawlState = "unfinished" // recorded, not run to its end
+	CrawlFinished   CrawlState = "finished"   // run to its end
+)
+
+// RecordedState reads where the crawl recorded in meta (a frontier that
+// keeps run metadata: Bolt, Redis) stands.
+func RecordedState(meta MetaReader) (CrawlState, error) {
+	recorded, finished, err := readRunMeta(meta)
+	switch {
+	case err != nil:
+		return "", err
+	case recorded == nil:
+		return CrawlNone, nil
+	case finished:
+		return CrawlFinished, nil
+	}
+	return CrawlUnfinished, nil
 }
 
 // dropFrontier deletes the collection's frontier, so the next Run starts
@@ -272,35 +296,14 @@ type metaClaimer interface {
 	ClaimMeta(key string, value []byte) ([]byte, error)
 }
 
-// takenSoFar reads how many items earlier runs of this crawl took from
-// the frontier, so --max-pages limits the crawl, not each run of it.
-func takenSoFar(f frontier.Frontier) (int64, error) {
-	meta, ok := f.(metaStore)
-	if !ok {
-		return 0, nil
-	}
-	raw, err := meta.Meta(metaTaken)
-	if err != nil || raw == nil {
-		return 0, err
-	}
-	n, err := strconv.ParseInt(string(raw), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("read the recorded page count of a crawl: %w", err)
-	}
-	return n, nil
-}
-
-// saveTaken records how many items the crawl has taken.
-func saveTaken(f frontier.Frontier, n int64) error {
-	if meta, ok := f.(metaStore); ok {
-		return meta.SetMeta(metaTaken, []byte(strconv.FormatInt(n, 10)))
-	}
-	return nil
+// MetaReader is the part of a frontier that reads run metadata.
+type MetaReader interface {
+	Meta(key string) ([]byte, error)
 }
 
 // metaStore is the part of an on-disk frontier that keeps run metadata.
 type metaStore interface {
-	Meta(key string) ([]byte, error)
+	MetaReader
 	SetMeta(key string, value []byte) error
 }
 
@@ -341,8 +344,36 @@ func PrepareShared(ctx context.Context, s Start) (Plan, error) {
 				c.Output = s.Given.Output
 			}
 		},
-		drop: func() error { return f.Clear(ctx) },
+		drop: func() error {
+			if err := refuseBusy(ctx, f, where); err != nil {
+				return err
+			}
+			return f.Clear(ctx)
+		},
 	})
+}
+
+// ErrCrawlBusy is PrepareShared's refusal to start over a crawl that
+// processes are still working on.
+var ErrCrawlBusy = errors.New("processes are still working on it")
+
+// refuseBusy refuses to clear a shared crawl while processes are at work
+// on it (their heartbeat is current), naming them.
+func refuseBusy(ctx context.Context, f *frontier.Redis, where string) error {
+	alive, err := f.Processes(ctx)
+	if err != nil || len(alive) == 0 {
+		return err
+	}
+	names := make([]string, 0, len(alive))
+	var last time.Time
+	for _, p := range alive {
+		names = append(names, fmt.Sprintf("%s (pid %d on %s, writing into %s)", p.ID, p.PID, p.Hostname, p.Output))
+		if p.Expires.After(last) {
+			last = p.Expires
+		}
+	}
+	return fmt.Errorf("%s cannot start over: %w: %s; stop them first (a process that died counts for %s more)",
+		where, ErrCrawlBusy, strings.Join(names, ", "), time.Until(last).Round(time.Second))
 }
 
 // FrontierOptions are the politeness options of cfg's frontier.
@@ -352,13 +383,4 @@ func FrontierOptions(cfg config.Config) frontier.Options {
 		fo.MinGap = cfg.Delay
 	}
 	return fo
-}
-
-// openShared opens the crawl's shared frontier for Run.
-func openShared(ctx context.Context, cfg config.Config) (*frontier.Redis, error) {
-	f, err := frontier.OpenRedis(ctx, cfg.Frontier, cfg.CrawlID, frontier.RedisOptions{Options: FrontierOptions(cfg)})
-	if err != nil {
-		return nil, fmt.Errorf("open crawl %s: %w", cfg.CrawlID, err)
-	}
-	return f, nil
 }

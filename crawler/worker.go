@@ -287,7 +287,7 @@ func (c *Crawler) store(ctx context.Context, f *fetched, it frontier.Item) error
 			return err
 		}
 	}
-	written, request, err := c.archive(f.exchange)
+	written, request, err := c.archive(ctx, f.exchange)
 	if err != nil {
 		return fmt.Errorf("write warc for %s: %w", it.URL, err)
 	}

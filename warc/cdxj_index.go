@@ -45,14 +45,19 @@ func IndexFiles(ctx context.Context, warcPaths []string, out io.Writer) error {
 }
 
 // RebuildIndex replaces the index at indexPath with one made from the WARC
-// files (directories expand as ExpandWARCPaths says). When records are
-// left out, the index of the others still replaces the old one and the
-// error matches ErrSkippedRecords.
-func RebuildIndex(ctx context.Context, warcPaths []string, indexPath string) error {
+// files (directories expand as ExpandWARCPaths says), under the index's
+// lock as MergeInto. When records are left out, the index of the others
+// still replaces the old one and the error matches ErrSkippedRecords.
+func RebuildIndex(ctx context.Context, warcPaths []string, indexPath string) (err error) {
 	files, err := ExpandWARCPaths(warcPaths)
 	if err != nil {
 		return err
 	}
+	unlock, err := lockIndex(indexPath)
+	if err != nil {
+		return fmt.Errorf("rebuild cdxj index %q: %w", indexPath, err)
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
 	var skipped error
 	err = replaceFile(indexPath, func(out io.Writer) error {
 		err := IndexFiles(ctx, files, out)

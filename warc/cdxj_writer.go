@@ -55,10 +55,16 @@ func (w *IndexWriter) AddLine(line string) error {
 // indexPath (if it exists; it must be sorted, as pywb keeps it) and
 // replaces that file atomically. Afterwards the writer is empty and can
 // collect again. Adds wait while it runs: call it at the end of a crawl or
-// at a pause.
-func (w *IndexWriter) MergeInto(ctx context.Context, indexPath string) error {
+// at a pause. It holds the index's lock, waiting for another process's
+// merge into the same index to end first.
+func (w *IndexWriter) MergeInto(ctx context.Context, indexPath string) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	unlock, err := lockIndex(indexPath)
+	if err != nil {
+		return fmt.Errorf("merge cdxj lines into %q: %w", indexPath, err)
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
 	var existing []io.Reader
 	old, err := os.Open(indexPath)
 	switch {

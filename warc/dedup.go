@@ -1,6 +1,7 @@
 package warc
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,21 @@ var dedupBucket = []byte("payload-digests")
 // transaction. A commit of its own per response record was 5% of a crawl's
 // CPU; an entry lost in a crash costs only a payload stored whole again.
 const dedupBatch = 256
+
+// Dedup is an index of payload digests as a crawl's revisit decisions use
+// it: the first capture of each payload, found before a later capture of
+// it is written as a revisit, added once a full response is written.
+// DedupIndex keeps one in a file of the collection; the processes of a
+// crawl on several machines share one they all reach (the crawler keeps it
+// beside their frontier), so a payload one stored is a revisit in another.
+type Dedup interface {
+	// Lookup returns the original capture of a payload digest, if any.
+	Lookup(ctx context.Context, digest string) (Ref, bool, error)
+	// Add records original as the capture holding digest, unless one
+	// already is.
+	Add(ctx context.Context, digest string, original Ref) error
+	Close() error
+}
 
 // DedupIndex remembers, per payload digest, the first response record that
 // stored it, so a later capture of the same payload is written as a

@@ -34,4 +34,17 @@
 // and keeps as much of each block as its caller needs (BlockMode): the
 // validator the whole block in a spool.Buffer, the index its head, Repair
 // nothing. Record.Whole is the one rule for a record that reads whole.
+//
+// # Several writers, one collection
+//
+// The processes of one crawl may write into one folder, or have their
+// collections copied together: Options.Process puts each writer's name in
+// its file names, a Writer holds an advisory lock on the file it writes
+// (Repair leaves a locked file alone, so a process starting beside a live
+// one repairs only what dead ones left), MergeInto and RebuildIndex hold a
+// lock on the index's folder, and MergeIndexes merges the indexes of
+// collections whose files were copied together into the index a rebuild
+// from all of them would give. Dedup is the revisit decision's index of
+// payload digests: DedupIndex in a file of the collection, or one the
+// crawler keeps where all the crawl's processes reach it.
 package warc

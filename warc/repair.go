@@ -34,8 +34,9 @@ type RepairReport struct {
 // syncs it and renames it to NAME.warc.gz. A file with no whole record is
 // removed. The file is read once, as a stream.
 //
-// Call it only on files no Writer has open: a file being written looks
-// like one cut short. It refuses to replace an existing NAME.warc.gz. A
+// A file a live Writer has open (in this process or another: the Writer
+// holds a lock on it) is left alone with ErrInUse: a file being written
+// looks like one cut short. It refuses to replace an existing NAME.warc.gz. A
 // cancelled or failed repair leaves the file as it was, so it can be run
 // again.
 func Repair(ctx context.Context, path string) (RepairReport, error) {
@@ -43,16 +44,19 @@ func Repair(ctx context.Context, path string) (RepairReport, error) {
 	if !strings.HasSuffix(path, openWARCSuffix) {
 		return rep, fmt.Errorf("repair %q: %w", path, ErrNotOpenWARC)
 	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return rep, fmt.Errorf("repair: open warc file: %w", err)
+	}
+	if err := claimForRepair(f, path); err != nil {
+		return rep, errors.Join(fmt.Errorf("repair %q: %w", path, err), f.Close())
+	}
 	final := strings.TrimSuffix(path, openSuffix)
 	if _, err := os.Lstat(final); !errors.Is(err, fs.ErrNotExist) {
 		if err == nil {
 			err = fs.ErrExist
 		}
-		return rep, fmt.Errorf("repair %q: check %q: %w", path, final, err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return rep, fmt.Errorf("repair: open warc file: %w", err)
+		return rep, errors.Join(fmt.Errorf("repair %q: check %q: %w", path, final, err), f.Close())
 	}
 	keep, records, size, err := soundPrefix(ctx, f)
 	if err != nil {
@@ -116,8 +120,10 @@ func soundPrefix(ctx context.Context, f *os.File) (keep int64, records int, size
 
 // RepairDir repairs every *.warc.gz.open file directly inside dir, in name
 // order, and reports each. Other ".open" files are left alone: they are
-// not the Writer's, and Repair would delete one it cannot read. It goes on
-// past a file it cannot repair and returns the errors joined.
+// not the Writer's, and Repair would delete one it cannot read; so are the
+// files live Writers still write (ErrInUse), those of other processes
+// sharing the folder. It goes on past a file it cannot repair and returns
+// the errors joined.
 func RepairDir(ctx context.Context, dir string) ([]RepairReport, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -130,6 +136,9 @@ func RepairDir(ctx context.Context, dir string) ([]RepairReport, error) {
 			continue
 		}
 		rep, err := Repair(ctx, filepath.Join(dir, e.Name()))
+		if errors.Is(err, ErrInUse) || errors.Is(err, fs.ErrNotExist) {
+			continue // another process's, or finished since it was listed
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return reports, err
@@ -140,6 +149,28 @@ func RepairDir(ctx context.Context, dir string) ([]RepairReport, error) {
 		reports = append(reports, rep)
 	}
 	return reports, errors.Join(errs...)
+}
+
+// claimForRepair takes the writer's lock of f, opened at path: a live
+// writer holds it, and two repairs never run on one file at once. A file
+// that its writer finished (renamed) while it was being opened is in use
+// too: it is no longer an open file.
+func claimForRepair(f *os.File, path string) error {
+	if err := lockFile(f, false); err != nil {
+		if errors.Is(err, errLocked) {
+			return ErrInUse
+		}
+		return err
+	}
+	opened, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	now, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && !os.SameFile(opened, now)) {
+		return ErrInUse
+	}
+	return err
 }
 
 // syncDir makes a rename or removal in dir survive a crash.

@@ -50,6 +50,10 @@ type Options struct {
 	// that caused the close, so it may be called concurrently for
 	// different files and may itself call the Writer.
 	OnFileClosed func(path string, size int64)
+	// Process ends file names in place of the hostname: a name of the
+	// writing process, unique among the processes whose files may meet
+	// in one folder (the processes of one crawl). Default: the hostname.
+	Process string
 }
 
 const (
@@ -60,8 +64,8 @@ const (
 )
 
 // Writer writes captured exchanges into rotating gzip-compressed WARC files
-// named PREFIX-YYYYMMDDhhmmssSSS-NNNNN-HOST.warc.gz, one gzip member per
-// record. It is safe for concurrent use.
+// named PREFIX-YYYYMMDDhhmmssSSS-NNNNN-HOST.warc.gz (HOST: Options.Process
+// when set), one gzip member per record. It is safe for concurrent use.
 type Writer struct {
 	opts Options
 	host string // for file names
@@ -108,6 +112,9 @@ func NewWriter(opts Options) (*Writer, error) {
 	host, err := os.Hostname()
 	if err != nil {
 		return nil, fmt.Errorf("new warc writer: look up hostname: %w", err)
+	}
+	if opts.Process != "" {
+		host = opts.Process
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("new warc writer: create folder: %w", err)
@@ -292,8 +299,14 @@ func (w *Writer) closeFile() (*closedFile, error) {
 	if err == nil {
 		err = f.file.Sync()
 	}
+	// Where the writer locks its file, the rename comes first, under the
+	// lock: a Repair in another process never finds the file unlocked
+	// under its .open name. Elsewhere an open file may not be renamed.
+	if err == nil && renameLocked {
+		err = os.Rename(f.path+openSuffix, f.path)
+	}
 	err = errors.Join(err, f.file.Close())
-	if err == nil {
+	if err == nil && !renameLocked {
 		err = os.Rename(f.path+openSuffix, f.path)
 	}
 	if err != nil {

@@ -34,6 +34,10 @@ func (w *Writer) createFile(now time.Time) (*os.File, string, string, error) {
 		if err != nil {
 			return nil, "", "", fmt.Errorf("open warc file: %w", err)
 		}
+		// Held until the file is closed: Repair leaves a locked file alone.
+		if err := lockFile(file, false); err != nil {
+			return nil, "", "", errors.Join(fmt.Errorf("lock warc file %q: %w", name, err), file.Close(), os.Remove(path+openSuffix))
+		}
 		_, err = os.Lstat(path)
 		if err == nil {
 			if err := errors.Join(file.Close(), os.Remove(path+openSuffix)); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"arkisto/config"
 	"arkisto/crawler"
+	"arkisto/crawler/frontier"
 	"arkisto/crawler/metrics"
 )
 
@@ -32,6 +33,8 @@ With --frontier redis://HOST:PORT/DB and --crawl-id ID, several processes, on on
 or many, crawl as one polite crawler over a frontier shared in Redis, each writing its own
 collection folder (--output). The first records the seeds and settings; the others join
 with just --frontier, --crawl-id and --output, and are refused if their settings differ.
+Each names its WARC files after its machine and a suffix of its own; "arkisto crawl status"
+shows the crawl and its processes, "arkisto index --merge" merges their collections' indexes.
 
 A crawl that was interrupted or killed is resumed by running it again into the same folder
 ("arkisto crawl --output DIR" is enough: the seeds and settings are recorded in DIR/state);
@@ -59,10 +62,17 @@ each seed host is printed), 130 after an interrupt, 1 for anything else (a full 
 	cmd.Flags().StringVar(&configFile, "config", "", "YAML config file (see config/example.yaml); flags override it")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "debug logging")
 	cmd.Flags().BoolVar(&fresh, "fresh", false, "start a new crawl even if the output folder holds an unfinished one")
+	// How soon a dead process's items of a shared crawl come back: tests
+	// kill processes and need not wait the default minute.
+	cmd.Flags().Duration(leaseTTLFlag, 0, "shared crawl: how long an item taken stays leased without renewal (default 1m)")
+	_ = cmd.Flags().MarkHidden(leaseTTLFlag)
 	config.BindFlags(cmd.Flags(), &cfg)
 	prof.bind(cmd.Flags())
+	cmd.AddCommand(newCrawlStatusCommand())
 	return cmd
 }
+
+const leaseTTLFlag = "lease-ttl"
 
 // planCrawl settles the config a crawl runs with. Seeds (arguments, a seeds
 // file, sitemaps, feeds) or a config file state a crawl: flags over the
@@ -111,8 +121,11 @@ func planCrawl(cmd *cobra.Command, given config.Config, configFile string, args 
 		Fresh: fresh,
 	})
 	var mismatch *crawler.MismatchError
-	if errors.As(err, &mismatch) {
+	switch {
+	case errors.As(err, &mismatch):
 		return plan, usageError{fmt.Errorf("%w; give the same settings to resume it, or --fresh to start over", err)}
+	case errors.Is(err, crawler.ErrCrawlBusy):
+		return plan, usageError{err}
 	}
 	return plan, err
 }
@@ -125,11 +138,17 @@ func runCrawl(cmd *cobra.Command, cfg config.Config, verbose bool, abort <-chan 
 	if err != nil {
 		return err
 	}
-	c, err := crawler.New(cfg, crawler.Options{Logger: logger, Progress: cmd.ErrOrStderr(), Metrics: m, Abort: abort})
+	leaseTTL, _ := cmd.Flags().GetDuration(leaseTTLFlag)
+	c, err := crawler.New(cfg, crawler.Options{Logger: logger, Progress: cmd.ErrOrStderr(), Metrics: m, Abort: abort, LeaseTTL: leaseTTL})
 	if err != nil {
 		return usageError{err}
 	}
-	if err := reg.Register(metrics.FrontierCollector(c.FrontierStats)); err != nil {
+	sizes := metrics.FrontierCollector(c.FrontierStats)
+	if cfg.Frontier != "" {
+		frontier.RouteRedisLog(logger, cfg.Frontier)
+		sizes = metrics.SharedFrontierCollector(cfg.Job, c.FrontierStats, c.FrontierRoundTrips)
+	}
+	if err := reg.Register(sizes); err != nil {
 		return err
 	}
 	if cfg.MetricsAddr != "" {

@@ -11,4 +11,10 @@
 // as pure transitions of a plain per-host state, so a store kept elsewhere
 // can apply them too. The frontiertest package is the contract every store
 // passes.
+//
+// The Redis store also keeps what the processes of a shared crawl need
+// besides the queues: their registrations and heartbeats (Register,
+// Processes), the crawl-wide count of items taken (CountTaken) and the
+// crawl's index of payload digests (Original, AddOriginal). A Redis that
+// stops answering makes its callers wait, not fail (redis_outage.go).
 package frontier

@@ -50,6 +50,9 @@ type Stats struct {
 	HostsReady   int // hosts with URLs that may be fetched now
 	HostsWaiting int // hosts with URLs held back by politeness or back-off
 	InFlight     int // items handed out and not yet Done
+	// Processes is how many processes work on a shared frontier (their
+	// heartbeat is current); 0 for a frontier of one process.
+	Processes int
 }
 
 // Settler is implemented by a Frontier that commits its calls in the

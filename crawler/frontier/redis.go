@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,16 +42,21 @@ type Redis struct {
 	rules  politeness
 	opts   RedisOptions
 	trips  tripCounter
+	outage outage
 
 	mu      sync.Mutex
 	leases  map[string][]redisLease // host -> its items this process has in flight
 	known   map[string]knownState   // host -> its state as this process last saw it
 	last    Stats                   // the last Stats read, returned when Redis cannot be read
 	changed chan struct{}           // closed and replaced when this process changes the frontier
+	polling bool                    // a waiting Next looks at Redis every Poll for the others
 	closed  bool
+	self    *Process // this process, once Register has named it
+	taken   int      // items this process took, for its heartbeat
 
 	stopRenew chan struct{}
 	renewDone chan struct{}
+	kick      chan struct{} // renew at once: Redis is back after an outage
 }
 
 // RedisOptions tune a Redis frontier. Zero values mean defaults.
@@ -65,6 +71,12 @@ type RedisOptions struct {
 	Poll time.Duration
 	// TLSConfig is used for rediss:// URLs; nil: the system's roots.
 	TLSConfig *tls.Config
+	// Logger hears when Redis stops answering and when it answers again;
+	// nil: nothing is logged.
+	Logger *slog.Logger
+	// Outage, if set, is called with true when Redis stops answering (the
+	// store's callers wait for it) and with false when it answers again.
+	Outage func(down bool)
 }
 
 const (
@@ -109,6 +121,9 @@ func OpenRedis(ctx context.Context, rawURL, crawlID string, opts RedisOptions) (
 		client.Close()
 		return nil, fmt.Errorf("connect to redis at %s: %w", RedactURL(rawURL), redactErr(err, rawURL))
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	r := &Redis{
 		client:    client,
 		keys:      newRedisKeys(crawlID),
@@ -119,8 +134,11 @@ func OpenRedis(ctx context.Context, rawURL, crawlID string, opts RedisOptions) (
 		changed:   make(chan struct{}),
 		stopRenew: make(chan struct{}),
 		renewDone: make(chan struct{}),
+		kick:      make(chan struct{}, 1),
 	}
+	r.outage = outage{client: client, log: opts.Logger, where: RedactURL(rawURL), notify: opts.Outage, kick: r.kick, done: r.stopRenew}
 	client.AddHook(&r.trips)
+	client.AddHook(&r.outage)
 	go r.renew()
 	return r, nil
 }
@@ -200,6 +218,8 @@ func newRedisKeys(crawlID string) redisKeys {
 }
 
 func (k redisKeys) meta() string           { return k.prefix + "meta" }
+func (k redisKeys) counters() string       { return k.prefix + "n" }
+func (k redisKeys) digests() string        { return k.prefix + "d" }
 func (k redisKeys) host(h string) string   { return k.prefix + "h:" + h }
 func (k redisKeys) robots(h string) string { return k.prefix + "robots:" + h }
 
@@ -252,7 +272,7 @@ func (r *Redis) Close() error {
 			errs = append(errs, err)
 		}
 	}
-	errs = append(errs, r.client.Close())
+	errs = append(errs, r.leave(ctx), r.client.Close())
 	return errors.Join(errs...)
 }
 
@@ -260,8 +280,10 @@ func (r *Redis) Close() error {
 // hand back comes back when the leases expire.
 const closeTimeout = 10 * time.Second
 
-// Clear deletes every key of the crawl: a crawl started over (--fresh),
-// or a benchmark's leftovers. Other processes of the crawl must be gone.
+// Clear deletes every key of the crawl but its index of payload digests,
+// which, like a collection's deduplication index, outlives the crawl: a
+// crawl started over (--fresh), or a benchmark's leftovers. Other
+// processes of the crawl must be gone.
 func (r *Redis) Clear(ctx context.Context) error {
 	iter := r.client.Scan(ctx, 0, r.keys.prefix+"*", 1000).Iterator()
 	var batch []string
@@ -274,6 +296,9 @@ func (r *Redis) Clear(ctx context.Context) error {
 		return err
 	}
 	for iter.Next(ctx) {
+		if iter.Val() == r.keys.digests() {
+			continue
+		}
 		if batch = append(batch, iter.Val()); len(batch) == 1000 {
 			if err := flush(); err != nil {
 				return fmt.Errorf("clear crawl: %w", err)

@@ -7,9 +7,10 @@ import (
 )
 
 // renew runs until Close: every LeaseTTL/3 it moves the expiry of this
-// process's leases forward and hands back the items of expired leases,
-// whichever process held them. A round that fails (Redis unreachable) is
-// tried again at the next tick.
+// process's leases and heartbeat forward, and hands back the items of
+// expired leases, whichever process held them. A round that fails (Redis
+// unreachable) does not wait: it is tried again at the next tick, or as
+// soon as Redis answers again.
 func (r *Redis) renew() {
 	defer close(r.renewDone)
 	t := time.NewTicker(r.opts.LeaseTTL / 3)
@@ -19,9 +20,11 @@ func (r *Redis) renew() {
 		case <-r.stopRenew:
 			return
 		case <-t.C:
+		case <-r.kick:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), r.opts.LeaseTTL/3)
+		ctx, cancel := context.WithTimeout(withoutWaiting(context.Background()), r.opts.LeaseTTL/3)
 		_ = r.renewLeases(ctx)
+		_ = r.heartbeat(ctx)
 		_ = r.reclaim(ctx)
 		cancel()
 	}

@@ -2,6 +2,8 @@ package frontier
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -78,11 +80,20 @@ func (r *Redis) DropHost(ctx context.Context, host string) ([]Item, error) {
 // Next takes, in two round trips, the most urgent item of a host whose
 // ready time has come: the first finds the host and reads its state, the
 // second takes the item if the state is still the one the rules decided
-// on. Waiting, it looks again at the first ready time, when this process
-// changes the frontier, or every Poll for changes of other processes.
+// on. Waiting, it looks again at the first ready time, or when this
+// process changes the frontier. For what other processes change, one
+// waiting Next of the process (the poller) looks at Redis every Poll, so
+// an idle process costs one round trip per Poll, not one per worker; when
+// the poller leaves with an item, the others look, and one of them polls.
 func (r *Redis) Next(ctx context.Context) (Item, error) {
 	var w waiter
 	defer w.stop()
+	polling := false
+	defer func() {
+		if polling {
+			r.stopPolling()
+		}
+	}()
 	for {
 		r.mu.Lock()
 		changed, closed := r.changed, r.closed
@@ -100,14 +111,31 @@ func (r *Redis) Next(ctx context.Context) (Item, error) {
 			}
 			return *it, err
 		}
-		poll := time.Now().Add(r.opts.Poll)
-		if until.IsZero() || until.After(poll) {
-			until = poll
+		if !polling {
+			r.mu.Lock()
+			if !r.polling {
+				polling, r.polling = true, true
+			}
+			r.mu.Unlock()
+		}
+		if polling {
+			if poll := time.Now().Add(r.opts.Poll); until.IsZero() || until.After(poll) {
+				until = poll
+			}
 		}
 		if err := w.wait(ctx, changed, until); err != nil {
 			return Item{}, err
 		}
 	}
+}
+
+// stopPolling hands polling over: every waiting Next looks at Redis once
+// more, and the first to wait again polls.
+func (r *Redis) stopPolling() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.polling = false
+	r.broadcastLocked()
 }
 
 // tryTake takes an item if a host is due. Otherwise it returns when the
@@ -140,7 +168,7 @@ func (r *Redis) tryTake(ctx context.Context) (*Item, time.Time, error) {
 		p, _ := strconv.Atoi(due[3])
 		next := r.rules.take(s, Priority(p), now)
 		args := append([]any{r.keys.prefix, host, version, p}, r.rules.stateArgs(next)...)
-		args = append(args, micros(now.Add(r.opts.LeaseTTL)))
+		args = append(args, micros(now.Add(r.opts.LeaseTTL)), newLeaseID())
 		got, err := takeScript.Run(ctx, r.client, nil, args...).StringSlice()
 		if err != nil {
 			return nil, time.Time{}, fmt.Errorf("take an item of %s: %w", host, err)
@@ -155,9 +183,18 @@ func (r *Redis) tryTake(ctx context.Context) (*Item, time.Time, error) {
 		r.mu.Lock()
 		r.leases[host] = append(r.leases[host], redisLease{leaseKey: keyOf(it), id: got[0], host: host})
 		r.known[host] = knownState{version: nextVersion(version), state: next}
+		r.taken++
 		r.mu.Unlock()
 		return &it, time.Time{}, nil
 	}
+}
+
+// newLeaseID names a lease: random, so that a take run again after its
+// reply was lost finds the lease it made.
+func newLeaseID() string {
+	var b [8]byte
+	_, _ = crand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 func nextVersion(v string) string {
@@ -279,18 +316,29 @@ func boolArg(b bool) int {
 func (r *Redis) Stats() Stats {
 	ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
 	defer cancel()
-	out, err := statsScript.Run(ctx, r.client, nil, r.keys.prefix, nowMicros(time.Now())).StringSlice()
+	s, err := r.ReadStats(withoutWaiting(ctx))
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err != nil || len(out) != 6 {
-		return r.last
+	if err == nil {
+		r.last = s
 	}
-	var n [6]int
-	for i, v := range out {
-		n[i], _ = strconv.Atoi(v)
-	}
-	r.last = Stats{Queued: n[0], Seen: n[1], Hosts: n[2], HostsReady: n[4], HostsWaiting: n[3] - n[4], InFlight: n[5]}
 	return r.last
 }
 
 const statsTimeout = 5 * time.Second
+
+// ReadStats reads the frontier's sizes across every process of the crawl.
+func (r *Redis) ReadStats(ctx context.Context) (Stats, error) {
+	out, err := statsScript.Run(ctx, r.client, nil, r.keys.prefix, nowMicros(time.Now())).StringSlice()
+	if err != nil {
+		return Stats{}, fmt.Errorf("read the frontier's sizes: %w", err)
+	}
+	if len(out) != 7 {
+		return Stats{}, fmt.Errorf("read the frontier's sizes: %d values: %w", len(out), errCorrupt)
+	}
+	var n [7]int
+	for i, v := range out {
+		n[i], _ = strconv.Atoi(v)
+	}
+	return Stats{Queued: n[0], Seen: n[1], Hosts: n[2], HostsReady: n[4], HostsWaiting: n[3] - n[4], InFlight: n[5], Processes: n[6]}, nil
+}

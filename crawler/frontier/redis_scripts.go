@@ -16,8 +16,11 @@ import "github.com/redis/go-redis/v9"
 //	P..'ready'      zset: hosts that may start a request, by ready µs
 //	P..'leases'     zset: lease id -> expiry µs
 //	P..'lease'      hash: lease id -> priority digit, host, '\n', item
-//	P..'n'          hash: counters queued, seen, hosts, hostsq, lease
+//	P..'n'          hash: counters queued, seen, hosts, hostsq, taken
 //	P..'s:'..bucket set of 64-bit URL hashes (an intset while small)
+//	P..'procs'      zset: process id -> heartbeat expiry µs (redis_procs.go)
+//	P..'proc'       hash: process id -> its description, JSON
+//	P..'d'          hash: payload digest -> its original capture (redis_digests.go)
 const luaHelpers = `
 local P = ARGV[1]
 
@@ -105,11 +108,15 @@ return redis.error_reply('ready host ' .. host .. ' has nothing queued')
 
 // takeScript hands out the head of a host's queue of priority p, if the
 // host's version is still the one its new state was computed from and p
-// is still its most urgent priority, and leases it until the expiry.
-// ARGV: P, host, version, priority, new state, ready µs, admission, expiry µs.
+// is still its most urgent priority, and leases it until the expiry under
+// the lease id the caller chose. Run again after its reply was lost (a
+// connection cut), it returns the item it leased the first time.
+// ARGV: P, host, version, priority, new state, ready µs, admission, expiry µs, lease id.
 // Returns {lease id, item}, or {} when the host changed meanwhile.
 var takeScript = redis.NewScript(luaHelpers + `
-local host, p = ARGV[2], tonumber(ARGV[4])
+local host, p, id = ARGV[2], tonumber(ARGV[4]), ARGV[9]
+local taken = redis.call('HGET', P..'lease', id)
+if taken then return {id, string.sub(taken, string.find(taken, '\n', 1, true) + 1)} end
 if redis.call('HGET', P..'h:'..host, 'v') ~= ARGV[3] then return {} end
 for q = 0, p - 1 do
   if redis.call('LLEN', P..'q'..q..':'..host) > 0 then return {} end
@@ -121,7 +128,6 @@ queued(host, before, -1)
 redis.call('HINCRBY', P..'h:'..host, 'v', 1)
 redis.call('HSET', P..'h:'..host, 's', ARGV[5], 'r', ARGV[6], 'a', ARGV[7])
 place(host)
-local id = tostring(redis.call('HINCRBY', P..'n', 'lease', 1))
 redis.call('ZADD', P..'leases', ARGV[8], id)
 redis.call('HSET', P..'lease', id, p .. host .. '\n' .. item)
 return {id, item}
@@ -203,5 +209,6 @@ var statsScript = redis.NewScript(luaHelpers + `
 local n = redis.call('HMGET', P..'n', 'queued', 'seen', 'hosts', 'hostsq')
 return {n[1] or '0', n[2] or '0', n[3] or '0', n[4] or '0',
   tostring(redis.call('ZCOUNT', P..'ready', '-inf', ARGV[2])),
-  tostring(redis.call('ZCARD', P..'leases'))}
+  tostring(redis.call('ZCARD', P..'leases')),
+  tostring(redis.call('ZCOUNT', P..'procs', ARGV[2], '+inf'))}
 `)

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"arkisto/crawler/frontier"
 )
 
 const dashboardPath = "../../scripts/grafana/arkisto-dashboard.json"
@@ -207,6 +210,14 @@ func TestDashboardQueriesExportedMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	maps.Copy(exported, exportedSeriesNames(daemonMFs))
+	// The by-process row shows what a process of a shared crawl adds.
+	shared := prometheus.NewPedanticRegistry()
+	shared.MustRegister(SharedFrontierCollector("news", func() frontier.Stats { return frontier.Stats{Processes: 2} }, func() int64 { return 10 }))
+	sharedMFs, err := shared.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps.Copy(exported, exportedSeriesNames(sharedMFs))
 	d := loadDashboard(t)
 	exprs := d.exprs(t)
 	if len(exprs) < 20 {

@@ -9,4 +9,9 @@
 // collide. No label takes unbounded values: status codes, error kinds,
 // discovery sources, record types and refusal reasons are each folded into
 // a fixed set, with "other" for the rest, and no URL or host is a label.
+//
+// Every process of a crawl on a shared frontier serves its own metrics;
+// the frontier's sizes, which each reads from Redis for the whole crawl,
+// carry a crawl_job label (SharedFrontierCollector), so that a dashboard
+// counts them once per crawl, not once per process.
 package metrics

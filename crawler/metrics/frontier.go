@@ -54,6 +54,46 @@ func frontierMetrics(labels []string) []frontierMetric {
 	}
 }
 
+// SharedFrontierCollector exports the sizes of a frontier shared by the
+// processes of crawl job (a Redis frontier), read from stats at each
+// scrape: the metrics of FrontierCollector, which every process of the
+// crawl reports alike, labelled crawl_job so that a dashboard takes one
+// value per crawl rather than adding up the processes; the processes at
+// work (arkisto_frontier_processes); and the round trips to Redis this
+// process made (arkisto_frontier_redis_round_trips_total, its own).
+func SharedFrontierCollector(job string, stats func() frontier.Stats, roundTrips func() int64) prometheus.Collector {
+	labels := []string{"crawl_job"}
+	ms := append(frontierMetrics(labels), frontierMetric{
+		desc: prometheus.NewDesc(prometheus.BuildFQName(namespace, "frontier", "processes"),
+			"Processes working on the shared crawl: those whose heartbeat in Redis is current.", labels, nil),
+		kind:  prometheus.GaugeValue,
+		value: func(s frontier.Stats) int { return s.Processes },
+	})
+	return &sharedFrontierCollector{
+		frontier: frontierCollector{stats: stats, metrics: ms},
+		job:      job,
+		trips:    prometheus.NewDesc(prometheus.BuildFQName(namespace, "frontier", "redis_round_trips_total"), "Round trips this process made to the Redis of the shared frontier.", nil, nil),
+		count:    roundTrips,
+	}
+}
+
+type sharedFrontierCollector struct {
+	frontier frontierCollector
+	job      string
+	trips    *prometheus.Desc
+	count    func() int64
+}
+
+func (c *sharedFrontierCollector) Describe(ch chan<- *prometheus.Desc) {
+	c.frontier.Describe(ch)
+	ch <- c.trips
+}
+
+func (c *sharedFrontierCollector) Collect(ch chan<- prometheus.Metric) {
+	c.frontier.collect(ch, c.job)
+	ch <- prometheus.MustNewConstMetric(c.trips, prometheus.CounterValue, float64(c.count()))
+}
+
 func (c *frontierCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, m := range c.metrics {
 		ch <- m.desc
@@ -61,10 +101,13 @@ func (c *frontierCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 // Collect takes one snapshot so the values of a scrape agree with each other.
-func (c *frontierCollector) Collect(ch chan<- prometheus.Metric) {
+func (c *frontierCollector) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
+
+// collect sends the metrics of one snapshot, with the label values given.
+func (c *frontierCollector) collect(ch chan<- prometheus.Metric, labels ...string) {
 	s := c.stats()
 	for _, m := range c.metrics {
-		metric, err := prometheus.NewConstMetric(m.desc, m.kind, float64(m.value(s)))
+		metric, err := prometheus.NewConstMetric(m.desc, m.kind, float64(m.value(s)), labels...)
 		if err != nil {
 			metric = prometheus.NewInvalidMetric(m.desc, err)
 		}

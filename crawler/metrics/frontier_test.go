@@ -74,3 +74,31 @@ func TestFrontierCollectorOnMemoryFrontier(t *testing.T) {
 		})
 	}
 }
+
+// A shared frontier's sizes carry the crawl job, beside the processes at
+// work and this process's round trips to Redis.
+func TestSharedFrontierCollector(t *testing.T) {
+	stats := frontier.Stats{Queued: 50, Seen: 90, Hosts: 3, HostsReady: 2, HostsWaiting: 1, InFlight: 6, Processes: 3}
+	c := SharedFrontierCollector("news", func() frontier.Stats { return stats }, func() int64 { return 4321 })
+	want := `
+# HELP arkisto_frontier_processes Processes working on the shared crawl: those whose heartbeat in Redis is current.
+# TYPE arkisto_frontier_processes gauge
+arkisto_frontier_processes{crawl_job="news"} 3
+# HELP arkisto_frontier_queued_urls URLs waiting in the frontier.
+# TYPE arkisto_frontier_queued_urls gauge
+arkisto_frontier_queued_urls{crawl_job="news"} 50
+# HELP arkisto_frontier_fetches_in_flight URLs handed out for fetching and not yet done.
+# TYPE arkisto_frontier_fetches_in_flight gauge
+arkisto_frontier_fetches_in_flight{crawl_job="news"} 6
+# HELP arkisto_frontier_redis_round_trips_total Round trips this process made to the Redis of the shared frontier.
+# TYPE arkisto_frontier_redis_round_trips_total counter
+arkisto_frontier_redis_round_trips_total 4321
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "arkisto_frontier_processes",
+		"arkisto_frontier_queued_urls", "arkisto_frontier_fetches_in_flight", "arkisto_frontier_redis_round_trips_total"); err != nil {
+		t.Fatal(err)
+	}
+	if n := testutil.CollectAndCount(c); n != 8 {
+		t.Errorf("%d series, want the 6 sizes, the processes and the round trips", n)
+	}
+}

@@ -45,6 +45,8 @@ type Metrics struct {
 	robots         *prometheus.CounterVec // by outcome
 	politenessWait prometheus.Histogram
 	refused        *prometheus.CounterVec // by reason
+	unavailable    prometheus.Gauge       // 1 while a shared frontier's Redis does not answer
+	pauses         prometheus.Counter     // times the workers paused for it
 }
 
 // New creates the crawl's collectors and registers them on reg, together
@@ -69,9 +71,9 @@ func New(reg prometheus.Registerer, job string, start time.Time) (*Metrics, erro
 type crawlVecs struct {
 	fetches, responses, fetchErrors, downloaded *prometheus.CounterVec
 	records, warcBytes, filesClosed, filesBytes *prometheus.CounterVec
-	robots, refused                             *prometheus.CounterVec
+	robots, refused, pauses                     *prometheus.CounterVec
 	fetchDuration, responseSize, politenessWait *prometheus.HistogramVec
-	openFileSize                                *prometheus.GaugeVec
+	openFileSize, unavailable                   *prometheus.GaugeVec
 	startTime                                   *prometheus.GaugeVec // by crawl_job, whatever extra says
 	buildInfo                                   *prometheus.GaugeVec // by version, goversion
 }
@@ -103,6 +105,11 @@ func newCrawlVecs(extra []string) *crawlVecs {
 		politenessWait: histogram("politeness", "wait_seconds",
 			"Gap politeness imposed on a host before its next fetch (delay, Crawl-delay or back-off).", waitBuckets),
 		refused: counter("urls", "refused_total", "Discovered URLs not queued, by reason.", "reason"),
+		unavailable: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: namespace, Subsystem: "frontier", Name: "unavailable",
+			Help: "1 while the Redis of a shared frontier does not answer and the workers wait for it, else 0.",
+		}, labels()),
+		pauses: counter("frontier", "pauses_total", "Times the workers paused because the Redis of a shared frontier stopped answering."),
 		startTime: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "crawl", Name: "start_time_seconds",
 			Help: "Start of the crawl job, in seconds since the Unix epoch.",
@@ -122,7 +129,7 @@ func (v *crawlVecs) register(reg prometheus.Registerer) error {
 	all := []prometheus.Collector{
 		v.fetches, v.responses, v.fetchErrors, v.downloaded, v.fetchDuration, v.responseSize,
 		v.records, v.warcBytes, v.filesClosed, v.filesBytes, v.openFileSize,
-		v.robots, v.politenessWait, v.refused, v.startTime, v.buildInfo,
+		v.robots, v.politenessWait, v.refused, v.unavailable, v.pauses, v.startTime, v.buildInfo,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}
@@ -155,6 +162,8 @@ func (v *crawlVecs) bind(labels prometheus.Labels) *Metrics {
 		robots:         v.robots.MustCurryWith(labels),
 		politenessWait: hist(v.politenessWait),
 		refused:        v.refused.MustCurryWith(labels),
+		unavailable:    v.unavailable.With(labels),
+		pauses:         v.pauses.With(labels),
 	}
 	m.initSeries()
 	return m

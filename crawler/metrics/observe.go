@@ -99,3 +99,18 @@ func (m *Metrics) Refused(reason string) {
 	}
 	m.refused.WithLabelValues(refusalReason(reason)).Inc()
 }
+
+// FrontierOutage reports that a shared frontier's Redis stopped answering
+// (down) and the workers pause, or that it answers again. It fits
+// frontier.RedisOptions.Outage.
+func (m *Metrics) FrontierOutage(down bool) {
+	if m == nil {
+		return
+	}
+	if down {
+		m.unavailable.Set(1)
+		m.pauses.Inc()
+		return
+	}
+	m.unavailable.Set(0)
+}

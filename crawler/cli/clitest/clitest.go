@@ -1,13 +1,15 @@
 // Package clitest holds what the command line's tests share, in-process
 // (crawler/cli) and against the built binary (the top-level main_test.go
 // and crash_test.go): reading a collection's WARC files back, with our
-// validator and with gowarc. Only tests import it.
+// validator and with gowarc, and copying them. Only tests import it.
 package clitest
 
 import (
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nlnwa/gowarc/v3"
@@ -46,13 +48,20 @@ func CheckArchive(t testing.TB, archive string) map[string]gowarc.WarcFields {
 	return responses
 }
 
+// gowarcOpen serializes the opening of gowarc readers: gowarc v3.1.0 sets
+// a global of google/uuid (EnableRandPool) at each, a data race when tests
+// read WARC files in parallel (the kill tests' subtests do).
+var gowarcOpen sync.Mutex
+
 // ReadWithGowarc reads every record of the WARC file at path with gowarc,
 // block included, and hands each to visit; it returns how many it read.
 // gowarc hashes chunked payloads with their framing (DESIGN.md), so a
 // payload digest complaint is the only one accepted.
 func ReadWithGowarc(t testing.TB, path string, visit func(gowarc.WarcRecord)) int {
 	t.Helper()
+	gowarcOpen.Lock()
 	wf, err := gowarc.NewWarcFileReader(path, 0)
+	gowarcOpen.Unlock()
 	if err != nil {
 		t.Fatalf("gowarc open %s: %v", path, err)
 	}
@@ -79,4 +88,25 @@ func ReadWithGowarc(t testing.TB, path string, visit func(gowarc.WarcRecord)) in
 		n++
 	}
 	return n
+}
+
+// CopyFile copies the file at from to to, as a user copies the WARC files
+// of several collections into one.
+func CopyFile(t testing.TB, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
