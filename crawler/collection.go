@@ -120,9 +120,9 @@ func (c *Crawler) openDedup() (warc.Dedup, error) {
 	}
 	d, err := warc.OpenDedupIndex(path)
 	if err != nil {
-		return nil, err
+		return nil, err // not d: a nil *DedupIndex would be a non-nil Dedup
 	}
-	return d.AsDedup(), nil
+	return d, nil
 }
 
 // recover repairs what a crashed crawl left behind: WARC files still named
