@@ -155,7 +155,7 @@ func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error 
 	} else if ok, err := c.rules.allowed(ctx, it, u); err != nil {
 		return err
 	} else if !ok {
-		return c.refuse(ctx, it.URL, it, crawllog.StatusRobots, "robots-denied")
+		return c.refuse(ctx, it.URL, it, crawllog.StatusRobots, crawllog.NoteRobotsDenied)
 	}
 	if _, err := c.frontier.Push(ctx, it); err != nil {
 		return fmt.Errorf("queue %s: %w", it.URL, err)
@@ -202,9 +202,9 @@ func (c *Crawler) refuse(ctx context.Context, raw string, it frontier.Item, stat
 // status for both is Heritrix's -7 (unsupported or illegal URI).
 func refusalNote(err error) string {
 	if errors.Is(err, scope.ErrUnsupportedScheme) || errors.Is(err, extract.ErrUnsupportedScheme) {
-		return "unsupported-scheme"
+		return crawllog.NoteUnsupported
 	}
-	return "malformed-url"
+	return crawllog.NoteMalformedURL
 }
 
 // redirectChain is the length of the redirect chain that ends hops.

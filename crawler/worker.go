@@ -87,7 +87,7 @@ func (w *worker) close() { w.transport.Close() }
 func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	u, err := url.Parse(it.URL)
 	if err != nil {
-		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
+		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusUnsupported, URL: it.URL, Annotations: []string{crawllog.NoteMalformedURL}}, 0)
 	}
 	if it.Priority != frontier.Prerequisite {
 		ready, err := w.robotsReady(ctx, it)
@@ -98,8 +98,8 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if ok, err := w.c.rules.allowed(ctx, it, u); err != nil {
 		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
 	} else if !ok {
-		w.c.metrics.Refused("robots-denied")
-		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
+		w.c.metrics.Refused(crawllog.NoteRobotsDenied)
+		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusRobots, URL: it.URL, Annotations: []string{crawllog.NoteRobotsDenied}}, 0)
 	}
 	if it.Priority == frontier.Prerequisite {
 		if current, err := w.c.rules.current(ctx, it.Host); err != nil || current {
@@ -111,7 +111,7 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if ok, err := w.c.rules.spend(ctx, it.Host); err != nil {
 		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
 	} else if !ok {
-		w.c.metrics.Refused("host-budget")
+		w.c.metrics.Refused(metrics.ReasonHostBudget)
 		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusOutOfScope, URL: it.URL, Annotations: []string{crawllog.NoteHostBudget}}, 0)
 	}
 	f := w.fetch(it, u)
@@ -313,25 +313,25 @@ func dryRunRecord(f *fetched, it frontier.Item) warc.Written {
 }
 
 // source names how an item was found, for the fetch metric's label.
-func source(it frontier.Item) string {
+func source(it frontier.Item) metrics.Source {
 	if it.Hops == "" {
-		return "seed"
+		return metrics.SourceSeed
 	}
 	switch it.Hops[len(it.Hops)-1] {
 	case 'L':
-		return "link"
+		return metrics.SourceLink
 	case 'E', 'X':
-		return "embed"
+		return metrics.SourceEmbed
 	case 'R':
-		return "redirect"
+		return metrics.SourceRedirect
 	case 'P':
-		return "robots"
+		return metrics.SourceRobots
 	case 'M':
-		return "sitemap"
+		return metrics.SourceSitemap
 	case 'F':
-		return "feed"
+		return metrics.SourceFeed
 	}
-	return "other"
+	return metrics.SourceOther
 }
 
 // errorStatus is the Heritrix crawl.log code of a fetch that failed
