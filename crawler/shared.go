@@ -67,15 +67,11 @@ func (c *Crawler) FrontierRoundTrips() int64 {
 // spillDir is where this process's index lines wait until the crawl ends:
 // the state folder, or on a shared crawl a folder of the process's own in
 // it, as another live process may share the collection folder.
-func (c *Crawler) spillDir() (string, error) {
+func (c *Crawler) spillDir() string {
 	if c.process == "" {
-		return c.layout.State(), nil
+		return c.layout.State()
 	}
-	dir := filepath.Join(c.layout.State(), spillPrefix+c.process)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("create index spill folder: %w", err)
-	}
-	return dir, nil
+	return filepath.Join(c.layout.State(), spillPrefix+c.process)
 }
 
 const spillPrefix = "cdxj-"
@@ -84,7 +80,7 @@ const spillPrefix = "cdxj-"
 // a crawl of this folder's own frontier is the only one writing here;
 // on a shared crawl, the spill folders of processes alive stay.
 func (c *Crawler) removeDeadSpills(ctx context.Context) error {
-	spills, _ := filepath.Glob(filepath.Join(c.layout.State(), "arkisto-cdxj-*"))
+	spills, _ := warc.SpillFiles(c.layout.State())
 	if c.shared != nil {
 		// Bookkeeping a crawl stopped at once still does, as it records itself.
 		alive, err := c.shared.Processes(context.WithoutCancel(ctx))
