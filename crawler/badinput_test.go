@@ -142,6 +142,7 @@ func stall(r *http.Request, release <-chan struct{}) {
 }
 
 func TestBadInputIsLoggedAndTheCrawlGoesOn(t *testing.T) {
+	t.Parallel()
 	base := badSite(t)
 	cfg := testConfig(t, base+"/")
 	cfg.Delay = 0

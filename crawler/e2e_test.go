@@ -64,6 +64,7 @@ func assertNoOpenFiles(t *testing.T, dir string) {
 }
 
 func TestCrawlTestSite(t *testing.T) {
+	t.Parallel()
 	const crawlDelay = 30 * time.Millisecond
 	site := testsite.New(testsite.Options{CrawlDelay: crawlDelay, KeepRaw: true})
 	base := site.Start(t)
