@@ -19,6 +19,7 @@ import (
 // across processes, every WARC file validates, and the processes' indexes
 // merge into the one arkisto index makes of all files.
 func TestSharedCrawlKillMinus9(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t, redistest.Options{})
 	sites := newSharedSites(t)
 	dirs := map[string]string{"a": t.TempDir(), "b": t.TempDir(), "c": t.TempDir()}
