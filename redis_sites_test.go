@@ -65,6 +65,9 @@ func (s *sharedSites) hitsByHost(t *testing.T) map[string][]clitest.Hit {
 	for _, h := range s.Settled(t, hangGuard) {
 		byHost[h.Base] = append(byHost[h.Base], h)
 	}
+	for _, hs := range byHost {
+		slices.SortFunc(hs, func(a, b clitest.Hit) int { return a.Start.Compare(b.Start) })
+	}
 	return byHost
 }
 

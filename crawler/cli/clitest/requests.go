@@ -21,7 +21,8 @@ type Requests struct {
 	settled chan struct{} // closed and replaced when conns changes
 }
 
-// Hit is one request as its server saw it.
+// Hit is one request as its server saw it. Hits are listed in arrival
+// order, which Start follows but for requests that came at once.
 type Hit struct {
 	Base   string // the server: http://HOST:PORT
 	Target string // path and query as sent
@@ -86,8 +87,11 @@ func (r *Requests) Hold(n int) (reached <-chan struct{}, release func()) {
 }
 
 func (r *Requests) serve(base string, next http.Handler, w http.ResponseWriter, req *http.Request) {
+	// The times are taken outside the lock, whose wait would shift them:
+	// a politeness check compares one request's end with the next's start.
+	start := time.Now()
 	r.mu.Lock()
-	r.hits = append(r.hits, Hit{Base: base, Target: req.URL.RequestURI(), Start: time.Now()})
+	r.hits = append(r.hits, Hit{Base: base, Target: req.URL.RequestURI(), Start: start})
 	n := len(r.hits)
 	h := r.holds[n]
 	r.mu.Unlock()
@@ -103,8 +107,9 @@ func (r *Requests) serve(base string, next http.Handler, w http.ResponseWriter, 
 	if served {
 		next.ServeHTTP(w, req)
 	}
+	end := time.Now()
 	r.mu.Lock()
-	r.hits[n-1].End = time.Now()
+	r.hits[n-1].End = end
 	r.mu.Unlock()
 }
 
