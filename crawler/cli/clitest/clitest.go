@@ -91,7 +91,9 @@ func CapturesIn(t testing.TB, path, base string) map[string]int {
 
 // gowarcOpen serializes the opening of gowarc readers: gowarc v3.1.0 sets
 // a global of google/uuid (EnableRandPool) at each, a data race when tests
-// read WARC files in parallel (the kill tests' subtests do).
+// read WARC files in parallel (the kill tests' subtests do). The warc
+// package's writer does not read that global (newRecordID), so crawls that
+// parallel tests run in-process do not race with these readers.
 var gowarcOpen sync.Mutex
 
 // ReadWithGowarc reads every record of the WARC file at path with gowarc,
