@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -24,13 +23,6 @@ import (
 	"arkisto/crawler/cli"
 	"arkisto/crawler/cli/clitest"
 	"arkisto/crawler/testsite"
-)
-
-// The exit statuses, as the command line chooses them.
-const (
-	exitOK          = cli.ExitOK
-	exitUsage       = cli.ExitUsage
-	exitInterrupted = cli.ExitInterrupted
 )
 
 // arkistoBin is the command under test, built once by TestMain: these
@@ -198,13 +190,6 @@ func crawlArgs(out, seed string, extra ...string) []string {
 	return append(append(args, extra...), seed)
 }
 
-// checkArchive asserts that no WARC file was left open and that every
-// record reads back; it returns the response records by target URI.
-func checkArchive(t *testing.T, archive string) map[string]gowarc.WarcFields {
-	t.Helper()
-	return clitest.CheckArchive(t, archive)
-}
-
 // logLine returns the crawl.log line of url, "" if there is none.
 func logLine(t *testing.T, out, url string) string {
 	t.Helper()
@@ -220,30 +205,16 @@ func logLine(t *testing.T, out, url string) string {
 	return ""
 }
 
-// countingHandler closes reached while serving its nth request.
-type countingHandler struct {
-	next    http.Handler
-	n       int64
-	count   atomic.Int64
-	reached chan struct{}
-}
-
-func (h *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h.count.Add(1) == h.n {
-		close(h.reached)
-	}
-	h.next.ServeHTTP(w, r)
-}
-
 func TestSIGTERMMidCrawl(t *testing.T) {
 	site := testsite.New(testsite.Options{Latency: 20 * time.Millisecond})
-	h := &countingHandler{next: site, n: 15, reached: make(chan struct{})}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	reqs := clitest.NewRequests()
+	base := reqs.Serve(t, nil, site)
+	reached, release := reqs.Hold(15)
+	release() // only to hear of it
 	out := t.TempDir()
-	p := start(t, "", crawlArgs(out, srv.URL+"/", "--delay", "50ms")...)
+	p := start(t, "", crawlArgs(out, base+"/", "--delay", "50ms")...)
 	select {
-	case <-h.reached:
+	case <-reached:
 	case <-p.exited:
 		t.Fatalf("arkisto exited before the 15th request; stderr:\n%s", p.errText())
 	case <-time.After(time.Minute):
@@ -252,15 +223,15 @@ func TestSIGTERMMidCrawl(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if code := p.wait(t, time.Minute); code != exitInterrupted {
-		t.Fatalf("exit status %d, want %d; stderr:\n%s", code, exitInterrupted, p.errText())
+	if code := p.wait(t, time.Minute); code != cli.ExitInterrupted {
+		t.Fatalf("exit status %d, want %d; stderr:\n%s", code, cli.ExitInterrupted, p.errText())
 	}
 	archive := filepath.Join(out, "archive")
-	responses := checkArchive(t, archive)
-	if len(responses) >= len(site.ExpectedURLs(srv.URL, testsite.CrawlSettings{})) {
+	responses := clitest.CheckArchive(t, archive)
+	if len(responses) >= len(site.ExpectedURLs(base, testsite.CrawlSettings{})) {
 		t.Errorf("the interrupted crawl captured everything: the signal came too late to test anything")
 	}
-	if code, stdout, stderr := run(t, "validate", archive); code != exitOK {
+	if code, stdout, stderr := run(t, "validate", archive); code != cli.ExitOK {
 		t.Errorf("arkisto validate exit %d:\n%s%s", code, stdout, stderr)
 	}
 }
@@ -308,10 +279,10 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Well under the 1m grace period: only the second signal can end it.
-	if code := p.wait(t, 30*time.Second); code != exitInterrupted {
-		t.Fatalf("exit status %d, want %d; stderr:\n%s", code, exitInterrupted, p.errText())
+	if code := p.wait(t, 30*time.Second); code != cli.ExitInterrupted {
+		t.Fatalf("exit status %d, want %d; stderr:\n%s", code, cli.ExitInterrupted, p.errText())
 	}
-	responses := checkArchive(t, filepath.Join(out, "archive"))
+	responses := clitest.CheckArchive(t, filepath.Join(out, "archive"))
 	// Whether the client had parsed the partial response when the second
 	// signal came is up to the scheduler. Either it is archived as cut, or
 	// the fetch is logged as failed; never archived as if it were whole.

@@ -7,11 +7,17 @@ import (
 	"strings"
 )
 
+// The values of the crawl struct tag of Config's fields.
+const (
+	tagDefines = "defines" // the setting defines the crawl
+	tagShared  = "shared"  // every process of a shared crawl must agree on it
+)
+
 // DefiningSettings returns the YAML names of the settings that define a
 // crawl, the fields of Config tagged crawl:"defines", in field order.
 func DefiningSettings() []string {
 	var names []string
-	for f := range definingFields() {
+	for f := range taggedFields(tagDefines) {
 		names = append(names, yamlName(f))
 	}
 	return names
@@ -21,7 +27,7 @@ func DefiningSettings() []string {
 // from recorded, the crawl it is meant to resume, each as "name: next, was
 // recorded" with its YAML name. An empty list equals a missing one.
 func Differences(recorded, next Config) []string {
-	return differences(recorded, next, "defines")
+	return differences(recorded, next, tagDefines)
 }
 
 // SharedDifferences is Differences for a process joining a crawl on a
@@ -29,7 +35,7 @@ func Differences(recorded, next Config) []string {
 // well, or one process would be less polite than the others to a host
 // they all fetch from.
 func SharedDifferences(recorded, next Config) []string {
-	return append(Differences(recorded, next), differences(recorded, next, "shared")...)
+	return append(Differences(recorded, next), differences(recorded, next, tagShared)...)
 }
 
 func differences(recorded, next Config, tag string) []string {
@@ -43,9 +49,6 @@ func differences(recorded, next Config, tag string) []string {
 	}
 	return diffs
 }
-
-// definingFields yields the fields of Config tagged crawl:"defines".
-func definingFields() iter.Seq[reflect.StructField] { return taggedFields("defines") }
 
 // taggedFields yields the fields of Config tagged crawl:tag.
 func taggedFields(tag string) iter.Seq[reflect.StructField] {

@@ -99,7 +99,7 @@ const refusedRetryDelay = time.Second
 func (w *worker) backOff(ctx context.Context, it frontier.Item, fail failure) (time.Duration, []string, error) {
 	c := w.c
 	if fail.noSuchHost {
-		return 0, []string{noteGivenUp}, w.giveUp(ctx, it.Host, hostUnknown)
+		return 0, []string{crawllog.NoteHostGivenUp}, w.giveUp(ctx, it.Host, hostUnknown)
 	}
 	streak, err := c.rules.failures(ctx, it.Host, fail.transient)
 	if err != nil || !fail.transient {
@@ -119,7 +119,7 @@ func (w *worker) backOff(ctx context.Context, it frontier.Item, fail failure) (t
 	if streak >= giveUpAfter || (fail.refused && streak > c.cfg.Retries) {
 		// Not retried: the host's URLs, this one's retry with them, would
 		// be dropped at once.
-		return pause, []string{noteGivenUp}, w.giveUp(ctx, it.Host, hostFailing)
+		return pause, []string{crawllog.NoteHostGivenUp}, w.giveUp(ctx, it.Host, hostFailing)
 	}
 	if it.Attempt >= c.cfg.Retries {
 		return pause, []string{"retries-exhausted"}, nil
@@ -142,17 +142,13 @@ const (
 	hostUnknown                         // its name does not exist (NXDOMAIN)
 )
 
-// noteGivenUp marks in crawl.log the fetch that made its host be given up,
-// and the URLs of a host that kept failing.
-const noteGivenUp = crawllog.NoteHostGivenUp
-
 // status is the crawl.log status of the URLs of a host given up: Heritrix's
 // -1 (DNS lookup failed) or -8 (retries exhausted).
 func (r giveUpReason) status() int {
 	if r == hostUnknown {
-		return statusDNS
+		return crawllog.StatusDNS
 	}
-	return statusRetriesExhausted
+	return crawllog.StatusRetriesExhausted
 }
 
 // note is the crawl.log annotation of the URLs of a host given up.
@@ -160,7 +156,7 @@ func (r giveUpReason) note() string {
 	if r == hostUnknown {
 		return string(capture.KindNoSuchHost)
 	}
-	return noteGivenUp
+	return crawllog.NoteHostGivenUp
 }
 
 // giveUp drops every URL queued for a dead host, logging each one; URLs of
@@ -175,7 +171,7 @@ func (w *worker) giveUp(ctx context.Context, host string, reason giveUpReason) e
 	}
 	w.c.log.Warn("giving up a host", "host", host, "reason", reason.note(), "dropped_urls", len(dropped))
 	for _, it := range dropped {
-		e := logEntry{Status: reason.status(), URL: it.URL, Hops: it.Hops, Via: it.Via, Worker: w.id, Annotations: []string{reason.note()}}
+		e := crawllog.Entry{Status: reason.status(), URL: it.URL, Hops: it.Hops, Via: it.Via, Worker: w.id, Annotations: []string{reason.note()}}
 		if err := w.c.crawlLog.Write(e); err != nil {
 			return err
 		}

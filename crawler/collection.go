@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"arkisto/config"
 	"arkisto/crawler/frontier"
@@ -90,9 +89,9 @@ func (c *Crawler) openArchive() error {
 	}
 	c.writer = w
 	// Index lines wait beside the frontier state until the crawl ends.
-	spill, err := c.spillDir()
-	if err != nil {
-		return errors.Join(err, w.Close())
+	spill := c.spillDir()
+	if err := os.MkdirAll(spill, 0o755); err != nil {
+		return errors.Join(fmt.Errorf("create index spill folder: %w", err), w.Close())
 	}
 	if c.index, err = warc.NewIndexWriter(warc.IndexWriterOptions{TempDir: spill}); err != nil {
 		return errors.Join(err, w.Close())
@@ -120,9 +119,9 @@ func (c *Crawler) openDedup() (warc.Dedup, error) {
 	}
 	d, err := warc.OpenDedupIndex(path)
 	if err != nil {
-		return nil, err
+		return nil, err // not d: a nil *DedupIndex would be a non-nil Dedup
 	}
-	return d.AsDedup(), nil
+	return d, nil
 }
 
 // recover repairs what a crashed crawl left behind: WARC files still named
@@ -175,7 +174,7 @@ func (c *Crawler) close(ctx context.Context) error {
 		errs = append(errs, c.index.MergeInto(ctx, c.layout.Index()), c.index.Close())
 		if c.process != "" {
 			// And those of processes that died here since this one began.
-			errs = append(errs, os.Remove(filepath.Join(c.layout.State(), spillPrefix+c.process)), c.removeDeadSpills(ctx))
+			errs = append(errs, os.Remove(c.spillDir()), c.removeDeadSpills(ctx))
 		}
 	}
 	if c.crawlLog != nil {

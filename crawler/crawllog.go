@@ -9,23 +9,6 @@ import (
 	"arkisto/crawler/crawllog"
 )
 
-// logEntry is one crawl.log line; crawllog owns its format.
-type logEntry = crawllog.Entry
-
-// Heritrix fetch status codes for URLs that got no HTTP status.
-const (
-	statusDNS              = crawllog.StatusDNS
-	statusConnect          = crawllog.StatusConnect
-	statusReset            = crawllog.StatusReset
-	statusTimeout          = crawllog.StatusTimeout
-	statusOther            = crawllog.StatusOther
-	statusUnsupported      = crawllog.StatusUnsupported
-	statusRetriesExhausted = crawllog.StatusRetriesExhausted
-	statusOutOfScope       = crawllog.StatusOutOfScope
-	statusBlocked          = crawllog.StatusBlocked
-	statusRobots           = crawllog.StatusRobots
-)
-
 // crawlLog appends one line per fetch to logs/crawl.log, and counts each
 // line into the crawl's summary. Every line is its own write, so a crash
 // loses at most the line being written.
@@ -43,7 +26,7 @@ func openCrawlLog(path string, t *tally) (*crawlLog, error) {
 	return &crawlLog{f: f, tally: t}, nil
 }
 
-func (l *crawlLog) Write(e logEntry) error {
+func (l *crawlLog) Write(e crawllog.Entry) error {
 	line := crawllog.Format(time.Now(), e)
 	l.tally.add(e)
 	l.mu.Lock()

@@ -13,6 +13,7 @@ import (
 // unchanged payload as a revisit of the first crawl's capture, and the page
 // that changed in between as a full response.
 func TestSecondCrawlWritesRevisits(t *testing.T) {
+	t.Parallel()
 	site := testsite.New(testsite.Options{})
 	base := site.Start(t)
 	cfg := testConfig(t, base+"/")

@@ -67,6 +67,7 @@ func TestSinceKeepsOnlyNewerSitemapAndFeedEntries(t *testing.T) {
 // A site whose robots.txt lists sitemaps that are broken in every way a
 // crawler meets: the crawl logs each and goes on to the good one.
 func TestBrokenSitemapsAreLoggedAndSkipped(t *testing.T) {
+	t.Parallel()
 	var bomb bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
 	zeros := make([]byte, 1<<20)

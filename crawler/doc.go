@@ -9,7 +9,11 @@
 // crawler without touching the disk; Run opens the collection's frontier
 // and writers, crawls, and closes all it opened, also when it is
 // interrupted (Options.Abort cuts the grace period short). Layout names
-// the collection's folders.
+// the collection's folders and lists its WARC files. Every URL dealt with
+// is one crawl.log line (crawllog's format), counted as it is written into
+// the run's Summary (logs/summary.json); a dry run writes only those.
+// PackageWACZ packages a collection for `crawl --wacz`, `arkisto wacz` and
+// serve's jobs.
 //
 // On a shared frontier (config Frontier, a Redis URL: several processes,
 // on one machine or many, crawling as one) PrepareShared takes Prepare's

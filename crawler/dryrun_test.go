@@ -16,6 +16,7 @@ import (
 // fetch, and leaves nothing in the archive: no WARC file, no index line, no
 // deduplication entry.
 func TestDryRunFetchesTheCrawlAndArchivesNothing(t *testing.T) {
+	t.Parallel()
 	site := testsite.New(testsite.Options{Articles: 6})
 	base := site.Start(t)
 	cfg := testConfig(t, base+"/")

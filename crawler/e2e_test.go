@@ -64,6 +64,7 @@ func assertNoOpenFiles(t *testing.T, dir string) {
 }
 
 func TestCrawlTestSite(t *testing.T) {
+	t.Parallel()
 	const crawlDelay = 30 * time.Millisecond
 	site := testsite.New(testsite.Options{CrawlDelay: crawlDelay, KeepRaw: true})
 	base := site.Start(t)
@@ -72,11 +73,7 @@ func TestCrawlTestSite(t *testing.T) {
 		t.Fatalf("crawl: %v", err)
 	}
 	archive := filepath.Join(cfg.Output, "archive")
-	assertNoOpenFiles(t, archive)
-	recs := readWARCs(t, archive)
-	if n := readWithGowarc(t, archive); n != len(recs) {
-		t.Errorf("gowarc read %d records, the independent reader %d", n, len(recs))
-	}
+	recs := readArchive(t, archive, readWARCs)
 	responses := responsesByURL(recs)
 
 	t.Run("captures exactly the expected URLs", func(t *testing.T) {

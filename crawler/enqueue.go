@@ -43,7 +43,7 @@ func (c *Crawler) pushSeeds(ctx context.Context) error {
 		for _, u := range urls {
 			it := frontier.Item{Priority: frontier.Page, Doc: start.doc}
 			if c.scope.Excluded(u) {
-				err = c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteExcluded)
+				err = c.refuse(ctx, u.String(), it, crawllog.StatusOutOfScope, crawllog.NoteExcluded)
 			} else {
 				err = c.push(ctx, u, it)
 			}
@@ -82,7 +82,7 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 		it.Priority = parent.Priority // a redirected page stays a page, an embed an embed
 	}
 	if d.err != nil || d.url == nil {
-		return c.refuse(ctx, d.raw, it, statusUnsupported, refusalNote(d.err))
+		return c.refuse(ctx, d.raw, it, crawllog.StatusUnsupported, refusalNote(d.err))
 	}
 	resolved := d.url.String()
 	if c.followed.has(resolved) {
@@ -90,12 +90,12 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 	}
 	u, err := scope.Canonicalize(resolved, nil)
 	if err != nil {
-		return c.refuse(ctx, d.raw, it, statusUnsupported, refusalNote(err))
+		return c.refuse(ctx, d.raw, it, crawllog.StatusUnsupported, refusalNote(err))
 	}
 	if c.scope.Excluded(u) {
 		// Whatever found it: a requisite on another host too, and then its
 		// host's robots.txt is not asked for either.
-		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteExcluded))
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, crawllog.StatusOutOfScope, crawllog.NoteExcluded))
 	}
 	transcluded := trailingTransclusions(hops)
 	inScope := c.scope.InScope(u)
@@ -104,15 +104,15 @@ func (c *Crawler) follow(ctx context.Context, parent frontier.Item, d discovered
 		// Page requisites may pass max-depth, and with --embeds any come
 		// from any host.
 	case !inScope:
-		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteOutOfScope))
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, crawllog.StatusOutOfScope, crawllog.NoteOutOfScope))
 	case it.Depth > c.cfg.MaxDepth:
 		return nil // beyond max-depth: not an error, just the edge of the crawl
 	}
 	if d.hop == 'R' && redirectChain(hops) > c.cfg.MaxRedirects {
-		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTooManyRedirects))
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, crawllog.StatusOutOfScope, crawllog.NoteTooManyRedirects))
 	}
 	if reason, trap := c.scope.Trap(u); trap {
-		return c.remember(resolved, c.refuse(ctx, u.String(), it, statusOutOfScope, crawllog.NoteTrapPrefix+reason))
+		return c.remember(resolved, c.refuse(ctx, u.String(), it, crawllog.StatusOutOfScope, crawllog.NoteTrapPrefix+reason))
 	}
 	return c.remember(resolved, c.push(ctx, u, it))
 }
@@ -155,7 +155,7 @@ func (c *Crawler) push(ctx context.Context, u *url.URL, it frontier.Item) error 
 	} else if ok, err := c.rules.allowed(ctx, it, u); err != nil {
 		return err
 	} else if !ok {
-		return c.refuse(ctx, it.URL, it, statusRobots, "robots-denied")
+		return c.refuse(ctx, it.URL, it, crawllog.StatusRobots, crawllog.NoteRobotsDenied)
 	}
 	if _, err := c.frontier.Push(ctx, it); err != nil {
 		return fmt.Errorf("queue %s: %w", it.URL, err)
@@ -195,16 +195,16 @@ func (c *Crawler) refuse(ctx context.Context, raw string, it frontier.Item, stat
 		return err
 	}
 	c.metrics.Refused(note)
-	return c.crawlLog.Write(logEntry{Status: status, URL: raw, Hops: it.Hops, Via: it.Via, Annotations: []string{note}})
+	return c.crawlLog.Write(crawllog.Entry{Status: status, URL: raw, Hops: it.Hops, Via: it.Via, Annotations: []string{note}})
 }
 
 // refusalNote names why a URL could not be queued at all; the crawl.log
 // status for both is Heritrix's -7 (unsupported or illegal URI).
 func refusalNote(err error) string {
 	if errors.Is(err, scope.ErrUnsupportedScheme) || errors.Is(err, extract.ErrUnsupportedScheme) {
-		return "unsupported-scheme"
+		return crawllog.NoteUnsupported
 	}
-	return "malformed-url"
+	return crawllog.NoteMalformedURL
 }
 
 // redirectChain is the length of the redirect chain that ends hops.

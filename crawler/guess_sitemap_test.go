@@ -11,6 +11,7 @@ import (
 
 // --guess-sitemap asks each host for /sitemap.xml at its root.
 func TestGuessSitemapRequestsTheHostRoot(t *testing.T) {
+	t.Parallel()
 	for _, guess := range []bool{true, false} {
 		name := "guessing"
 		if !guess {

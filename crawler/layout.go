@@ -50,7 +50,15 @@ func (l Layout) Frontier() string { return filepath.Join(l.State(), "frontier.db
 func (l Layout) DedupDB() string { return filepath.Join(l.State(), "dedup.db") }
 
 // WARCFiles lists the finished WARC files of the archive, by name.
-func (l Layout) WARCFiles() ([]string, error) {
+func (l Layout) WARCFiles() ([]string, error) { return l.archiveFiles(".warc.gz") }
+
+// OpenWARCFiles lists the WARC files still being written, or left open by
+// a crash until a resumed crawl repairs them: a package leaves them out.
+func (l Layout) OpenWARCFiles() ([]string, error) { return l.archiveFiles(".warc.gz.open") }
+
+// archiveFiles lists the files of the archive whose names end in suffix,
+// by name; none when there is no archive yet.
+func (l Layout) archiveFiles(suffix string) ([]string, error) {
 	entries, err := os.ReadDir(l.Archive())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -60,7 +68,7 @@ func (l Layout) WARCFiles() ([]string, error) {
 	}
 	var files []string
 	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".warc.gz") {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), suffix) {
 			files = append(files, filepath.Join(l.Archive(), e.Name()))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/crawllog"
 	"arkisto/crawler/discover"
 	"arkisto/crawler/extract"
 	"arkisto/crawler/frontier"
@@ -165,7 +166,7 @@ func (w *worker) nextRobotsHop(ctx context.Context, hop frontier.Item, u *url.UR
 // robots.txt answers 5xx or cannot be reached, the host is off limits, so
 // it backs off and asks again before deciding. A name that does not exist
 // or an address the dial guard refuses is asked no more.
-func (w *worker) robotsEnded(ctx context.Context, it frontier.Item, f fetched, entry logEntry) error {
+func (w *worker) robotsEnded(ctx context.Context, it frontier.Item, f fetched, entry crawllog.Entry) error {
 	fail := classify(f)
 	final := fail.noSuchHost || capture.KindOf(f.err) == capture.KindBlocked
 	if robotsUnavailable(f) && !final && it.Attempt < w.c.cfg.Retries {
@@ -190,7 +191,7 @@ func (w *worker) robotsEnded(ctx context.Context, it frontier.Item, f fetched, e
 		if fail.noSuchHost {
 			reason = hostUnknown
 		}
-		entry.Annotations = append(entry.Annotations, noteGivenUp)
+		entry.Annotations = append(entry.Annotations, crawllog.NoteHostGivenUp)
 		if err := w.giveUp(ctx, it.Host, reason); err != nil {
 			return errors.Join(err, w.finish(ctx, it, entry, 0))
 		}

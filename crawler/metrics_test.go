@@ -22,6 +22,7 @@ import (
 // the endpoint while the crawl runs, and checks every metric against what
 // the WARC files and the site say happened.
 func TestMetricsFollowTheCrawl(t *testing.T) {
+	t.Parallel()
 	site := testsite.New(testsite.Options{KeepRaw: false})
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg, "metrics-test", time.Now())

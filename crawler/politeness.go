@@ -47,12 +47,9 @@ type hostRules struct {
 const sharedInfoAge = 2 * time.Second
 
 type hostCopy struct {
-	info HostInfo
+	info frontier.HostInfo
 	read time.Time
 }
-
-// HostInfo is the frontier's, named here for brevity.
-type HostInfo = frontier.HostInfo
 
 // parsedRobots is a robots.txt parsed, with the fetch time it came from.
 type parsedRobots struct {
@@ -87,7 +84,7 @@ func (r *hostRules) use(book frontier.HostBook) {
 }
 
 // read returns host's info, from the copy while it is fresh.
-func (r *hostRules) read(ctx context.Context, host string) (HostInfo, error) {
+func (r *hostRules) read(ctx context.Context, host string) (frontier.HostInfo, error) {
 	r.mu.Lock()
 	c, ok := r.info[host]
 	r.mu.Unlock()
@@ -96,23 +93,23 @@ func (r *hostRules) read(ctx context.Context, host string) (HostInfo, error) {
 	}
 	info, err := r.book.Host(ctx, host)
 	if err != nil {
-		return HostInfo{}, err
+		return frontier.HostInfo{}, err
 	}
 	r.keep(host, info)
 	return info, nil
 }
 
 // update applies change to host's info in the book, for the whole crawl.
-func (r *hostRules) update(ctx context.Context, host string, change func(*HostInfo)) (HostInfo, error) {
+func (r *hostRules) update(ctx context.Context, host string, change func(*frontier.HostInfo)) (frontier.HostInfo, error) {
 	info, err := r.book.UpdateHost(ctx, host, change)
 	if err != nil {
-		return HostInfo{}, err
+		return frontier.HostInfo{}, err
 	}
 	r.keep(host, info)
 	return info, nil
 }
 
-func (r *hostRules) keep(host string, info HostInfo) {
+func (r *hostRules) keep(host string, info frontier.HostInfo) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.info[host] = hostCopy{info: info, read: time.Now()}
@@ -124,7 +121,7 @@ func (r *hostRules) known(ctx context.Context, host string) (bool, error) {
 	return isKnown(info), err
 }
 
-func isKnown(info HostInfo) bool {
+func isKnown(info frontier.HostInfo) bool {
 	return info.Robots == frontier.RobotsKnown || info.Robots == frontier.RobotsRefetching
 }
 
@@ -137,7 +134,7 @@ func (r *hostRules) set(ctx context.Context, host string, file frontier.RobotsFi
 	r.mu.Lock()
 	r.policies[host] = parsedRobots{policy: p, fetched: file.Fetched}
 	r.mu.Unlock()
-	_, err := r.update(ctx, host, func(i *HostInfo) {
+	_, err := r.update(ctx, host, func(i *frontier.HostInfo) {
 		i.Robots, i.RobotsAt = frontier.RobotsKnown, file.Fetched
 	})
 	return err
@@ -145,7 +142,7 @@ func (r *hostRules) set(ctx context.Context, host string, file frontier.RobotsFi
 
 // giveUp marks host as dead for the rest of the crawl.
 func (r *hostRules) giveUp(ctx context.Context, host string, reason giveUpReason) error {
-	_, err := r.update(ctx, host, func(i *HostInfo) {
+	_, err := r.update(ctx, host, func(i *frontier.HostInfo) {
 		if i.GivenUp == 0 {
 			i.GivenUp = uint8(reason)
 		}
@@ -166,7 +163,7 @@ func (r *hostRules) requestRobots(ctx context.Context, host string) (bool, error
 		return false, err
 	}
 	var asked bool
-	_, err := r.update(ctx, host, func(i *HostInfo) {
+	_, err := r.update(ctx, host, func(i *frontier.HostInfo) {
 		asked = i.Robots == frontier.RobotsUnasked
 		if asked {
 			i.Robots = frontier.RobotsQueued
@@ -191,14 +188,14 @@ func (r *hostRules) current(ctx context.Context, host string) (bool, error) {
 // fetched again. The old rules hold until the new ones arrive.
 func (r *hostRules) stale(ctx context.Context, host string) (bool, error) {
 	now := time.Now()
-	expired := func(i HostInfo) bool {
+	expired := func(i frontier.HostInfo) bool {
 		return i.Robots == frontier.RobotsKnown && now.Sub(i.RobotsAt) >= r.robotsTTL
 	}
 	if info, err := r.read(ctx, host); err != nil || !expired(info) {
 		return false, err
 	}
 	var due bool
-	_, err := r.update(ctx, host, func(i *HostInfo) {
+	_, err := r.update(ctx, host, func(i *frontier.HostInfo) {
 		if due = expired(*i); due {
 			i.Robots = frontier.RobotsRefetching
 		}
@@ -264,7 +261,7 @@ func (r *hostRules) spend(ctx context.Context, host string) (bool, error) {
 		return true, nil
 	}
 	var ok bool
-	_, err := r.update(ctx, host, func(i *HostInfo) {
+	_, err := r.update(ctx, host, func(i *frontier.HostInfo) {
 		if ok = i.Spent < r.budget; ok {
 			i.Spent++
 		}
@@ -280,7 +277,7 @@ func (r *hostRules) failures(ctx context.Context, host string, failed bool) (int
 			return 0, err
 		}
 	}
-	info, err := r.update(ctx, host, func(i *HostInfo) {
+	info, err := r.update(ctx, host, func(i *frontier.HostInfo) {
 		if failed {
 			i.Failures++
 		} else {

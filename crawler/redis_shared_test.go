@@ -26,9 +26,11 @@ import (
 // Payloads are deduplicated crawl-wide: what one process stored, another
 // (its own folder, no dedup.db of its own) writes as a revisit of it.
 func TestSharedCrawlDedup(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t, redistest.Options{})
-	one := testsite.New(testsite.Options{}).Start(t)
-	two := testsite.New(testsite.Options{}).Start(t) // the same bytes on another host
+	// One article per section still makes far more than the ten revisits asked for.
+	one := testsite.New(testsite.Options{Articles: 3}).Start(t)
+	two := testsite.New(testsite.Options{Articles: 3}).Start(t) // the same bytes on another host
 	first := sharedConfig(t, one+"/", srv, "dedup")
 	if err := runCrawl(t, t.Context(), first, crawler.Options{}); err != nil {
 		t.Fatal(err)
@@ -70,6 +72,7 @@ func TestSharedCrawlDedup(t *testing.T) {
 // names and never collide, the index holds both's records as a rebuild
 // from all the files does, crawl.log both's lines.
 func TestSharedCrawlOneFolder(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Start(t, redistest.Options{})
 	// Two hosts, one worker per process, and the first two requests held
 	// until both are in: each process takes one, so both write.

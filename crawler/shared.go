@@ -9,18 +9,90 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
+	"arkisto/config"
 	"arkisto/crawler/frontier"
 	"arkisto/warc"
 )
 
 // What a process does differently on a shared frontier (a Redis crawl of
-// several processes): it registers under a name of its own, which its
-// WARC files carry, so that processes sharing a folder or a collection
-// never take the same file name; it deduplicates against the crawl's
-// index of payload digests in Redis, so a payload one process stored is a
-// revisit in another; and it keeps its pending index lines in a spill
-// folder of its own, which only a process finding it dead removes.
+// several processes): it begins by PrepareShared, which refuses to start
+// the crawl over while others work on it; it registers under a name of its
+// own, which its WARC files carry, so that processes sharing a folder or a
+// collection never take the same file name; it deduplicates against the
+// crawl's index of payload digests in Redis, so a payload one process
+// stored is a revisit in another; and it keeps its pending index lines in
+// a spill folder of its own, which only a process finding it dead removes.
+
+// PrepareShared decides how this process begins its part of a crawl on a
+// shared frontier (s.Given.Frontier, a Redis URL, and s.Given.CrawlID),
+// as Prepare does for a collection's own frontier. The first process
+// records the crawl's seeds and settings there (Run does); a process that
+// states no crawl (no seeds, no config file) joins with the recorded
+// config, the flags given now applied; one that states a crawl joins when
+// the settings that define it and its politeness settings
+// (config.SharedDifferences) agree. A crawl that ran to its end, Fresh,
+// or StartOver on a mismatch clears the frontier for a new crawl.
+func PrepareShared(ctx context.Context, s Start) (Plan, error) {
+	f, err := frontier.OpenRedis(ctx, s.Given.Frontier, s.Given.CrawlID, frontier.RedisOptions{})
+	if err != nil {
+		return Plan{}, fmt.Errorf("read crawl %s: %w", s.Given.CrawlID, err)
+	}
+	defer f.Close()
+	recorded, finished, err := readRunMeta(f)
+	if err != nil {
+		return Plan{}, err
+	}
+	where := "crawl " + s.Given.CrawlID + " in the shared frontier"
+	if finished {
+		recorded = nil
+	}
+	if recorded == nil && !s.Stated {
+		return Plan{}, &config.FieldError{Field: "seeds", Reason: where + " has no unfinished crawl to join: give its seeds or config to start it"}
+	}
+	return prepare(s, recordedCrawl{
+		config:      recorded,
+		exists:      recorded != nil || finished,
+		where:       where,
+		differences: config.SharedDifferences,
+		place: func(c *config.Config) {
+			c.Frontier, c.CrawlID = s.Given.Frontier, s.Given.CrawlID
+			if s.Given.Output != "" { // else the recorded folder
+				c.Output = s.Given.Output
+			}
+		},
+		drop: func() error {
+			if err := refuseBusy(ctx, f, where); err != nil {
+				return err
+			}
+			return f.Clear(ctx)
+		},
+	})
+}
+
+// ErrCrawlBusy is PrepareShared's refusal to start over a crawl that
+// processes are still working on.
+var ErrCrawlBusy = errors.New("processes are still working on it")
+
+// refuseBusy refuses to clear a shared crawl while processes are at work
+// on it (their heartbeat is current), naming them.
+func refuseBusy(ctx context.Context, f *frontier.Redis, where string) error {
+	alive, err := f.Processes(ctx)
+	if err != nil || len(alive) == 0 {
+		return err
+	}
+	names := make([]string, 0, len(alive))
+	var last time.Time
+	for _, p := range alive {
+		names = append(names, fmt.Sprintf("%s (pid %d on %s, writing into %s)", p.ID, p.PID, p.Hostname, p.Output))
+		if p.Expires.After(last) {
+			last = p.Expires
+		}
+	}
+	return fmt.Errorf("%s cannot start over: %w: %s; stop them first (a process that died counts for %s more)",
+		where, ErrCrawlBusy, strings.Join(names, ", "), time.Until(last).Round(time.Second))
+}
 
 // openShared opens the crawl's shared frontier for Run and registers this
 // process in it.
@@ -67,15 +139,11 @@ func (c *Crawler) FrontierRoundTrips() int64 {
 // spillDir is where this process's index lines wait until the crawl ends:
 // the state folder, or on a shared crawl a folder of the process's own in
 // it, as another live process may share the collection folder.
-func (c *Crawler) spillDir() (string, error) {
+func (c *Crawler) spillDir() string {
 	if c.process == "" {
-		return c.layout.State(), nil
+		return c.layout.State()
 	}
-	dir := filepath.Join(c.layout.State(), spillPrefix+c.process)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("create index spill folder: %w", err)
-	}
-	return dir, nil
+	return filepath.Join(c.layout.State(), spillPrefix+c.process)
 }
 
 const spillPrefix = "cdxj-"
@@ -84,7 +152,7 @@ const spillPrefix = "cdxj-"
 // a crawl of this folder's own frontier is the only one writing here;
 // on a shared crawl, the spill folders of processes alive stay.
 func (c *Crawler) removeDeadSpills(ctx context.Context) error {
-	spills, _ := filepath.Glob(filepath.Join(c.layout.State(), "arkisto-cdxj-*"))
+	spills, _ := warc.SpillFiles(c.layout.State())
 	if c.shared != nil {
 		// Bookkeeping a crawl stopped at once still does, as it records itself.
 		alive, err := c.shared.Processes(context.WithoutCancel(ctx))

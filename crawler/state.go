@@ -1,13 +1,11 @@
 package crawler
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"arkisto/config"
 	"arkisto/crawler/frontier"
@@ -305,75 +303,6 @@ type MetaReader interface {
 type metaStore interface {
 	MetaReader
 	SetMeta(key string, value []byte) error
-}
-
-// PrepareShared decides how this process begins its part of a crawl on a
-// shared frontier (s.Given.Frontier, a Redis URL, and s.Given.CrawlID),
-// as Prepare does for a collection's own frontier. The first process
-// records the crawl's seeds and settings there (Run does); a process that
-// states no crawl (no seeds, no config file) joins with the recorded
-// config, the flags given now applied; one that states a crawl joins when
-// the settings that define it and its politeness settings
-// (config.SharedDifferences) agree. A crawl that ran to its end, Fresh,
-// or StartOver on a mismatch clears the frontier for a new crawl.
-func PrepareShared(ctx context.Context, s Start) (Plan, error) {
-	f, err := frontier.OpenRedis(ctx, s.Given.Frontier, s.Given.CrawlID, frontier.RedisOptions{})
-	if err != nil {
-		return Plan{}, fmt.Errorf("read crawl %s: %w", s.Given.CrawlID, err)
-	}
-	defer f.Close()
-	recorded, finished, err := readRunMeta(f)
-	if err != nil {
-		return Plan{}, err
-	}
-	where := "crawl " + s.Given.CrawlID + " in the shared frontier"
-	if finished {
-		recorded = nil
-	}
-	if recorded == nil && !s.Stated {
-		return Plan{}, &config.FieldError{Field: "seeds", Reason: where + " has no unfinished crawl to join: give its seeds or config to start it"}
-	}
-	return prepare(s, recordedCrawl{
-		config:      recorded,
-		exists:      recorded != nil || finished,
-		where:       where,
-		differences: config.SharedDifferences,
-		place: func(c *config.Config) {
-			c.Frontier, c.CrawlID = s.Given.Frontier, s.Given.CrawlID
-			if s.Given.Output != "" { // else the recorded folder
-				c.Output = s.Given.Output
-			}
-		},
-		drop: func() error {
-			if err := refuseBusy(ctx, f, where); err != nil {
-				return err
-			}
-			return f.Clear(ctx)
-		},
-	})
-}
-
-// ErrCrawlBusy is PrepareShared's refusal to start over a crawl that
-// processes are still working on.
-var ErrCrawlBusy = errors.New("processes are still working on it")
-
-// refuseBusy refuses to clear a shared crawl while processes are at work
-// on it (their heartbeat is current), naming them.
-func refuseBusy(ctx context.Context, f *frontier.Redis, where string) error {
-	alive, err := f.Processes(ctx)
-	if err != nil || len(alive) == 0 {
-		return err
-	}
-	names := make([]string, 0, len(alive))
-	var last time.Time
-	for _, p := range alive {
-		names = append(names, fmt.Sprintf("%s (pid %d on %s, writing into %s)", p.ID, p.PID, p.Hostname, p.Output))
-		if p.Expires.After(last) {
-			last = p.Expires
-		}
-	}
-	return fmt.Errorf("%s cannot start over: %w: %s; stop them first (a process that died counts for %s more)",
-		where, ErrCrawlBusy, strings.Join(names, ", "), time.Until(last).Round(time.Second))
 }
 
 // FrontierOptions are the politeness options of cfg's frontier.

@@ -105,11 +105,7 @@ func TestCrawlOverTLS(t *testing.T) {
 				t.Fatalf("crawl: %v", err)
 			}
 			archive := filepath.Join(cfg.Output, "archive")
-			assertNoOpenFiles(t, archive)
-			recs := readWARCs(t, archive) // checks lengths and digests
-			if n := readWithGowarc(t, archive); n != len(recs) {
-				t.Errorf("gowarc read %d records, the independent reader %d", n, len(recs))
-			}
+			recs := readArchive(t, archive, readWARCs) // checks lengths and digests
 			assertPlaintextTLSRecords(t, srv.URL, recs)
 			fetches := 0
 			for _, l := range readCrawlLog(t, cfg) {

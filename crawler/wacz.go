@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -13,15 +14,9 @@ import (
 // collection's package: beside its folder, as FOLDER.wacz.
 func (l Layout) WACZ() string { return filepath.Clean(l.Dir) + ".wacz" }
 
-// OpenWARCFiles lists the WARC files still being written, or left open by
-// a crash until a resumed crawl repairs them: a package leaves them out.
-func (l Layout) OpenWARCFiles() ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(l.Archive(), "*.warc.gz.open"))
-	if err != nil {
-		return nil, fmt.Errorf("list open WARC files: %w", err)
-	}
-	return files, nil
-}
+// ErrNoWARCFiles is wrapped by PackageWACZ's error for a collection that
+// has no finished WARC file to package.
+var ErrNoWARCFiles = errors.New("no WARC files")
 
 // PackageWACZ packages the collection's finished WARC files and its page
 // list as a WACZ file at out, titled title.
@@ -31,7 +26,7 @@ func PackageWACZ(ctx context.Context, l Layout, out, title string) (wacz.Result,
 		return wacz.Result{}, err
 	}
 	if len(files) == 0 {
-		return wacz.Result{}, fmt.Errorf("package %s: no WARC files in %s", l.Dir, l.Archive())
+		return wacz.Result{}, fmt.Errorf("package %s: %w in %s", l.Dir, ErrNoWARCFiles, l.Archive())
 	}
 	return wacz.Write(ctx, out, wacz.Options{
 		WARCFiles: files,

@@ -14,10 +14,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/nlnwa/gowarc/v3"
+
+	"arkisto/crawler/cli/clitest"
 )
 
 // record is one WARC record as the independent reader below saw it.
@@ -139,38 +140,29 @@ func sha1Base32(b []byte) string {
 	return "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
 }
 
-// readWithGowarc reads every file with gowarc too, as other tools would.
-// gowarc hashes chunked payloads with their framing (DESIGN.md), so its only
-// accepted complaint is a payload digest mismatch on a chunked response.
+// readWithGowarc reads every file with gowarc too, as other tools would
+// (clitest.ReadWithGowarc: only a payload digest complaint is accepted, as
+// gowarc hashes chunked payloads with their framing), and counts the
+// records.
 func readWithGowarc(t *testing.T, dir string) int {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
 	count := 0
 	for _, f := range files {
-		wf, err := gowarc.NewWarcFileReader(f, 0)
-		if err != nil {
-			t.Fatalf("gowarc open %s: %v", f, err)
-		}
-		for rec, err := range wf.Records() {
-			if err != nil {
-				t.Fatalf("gowarc read %s: %v", f, err)
-			}
-			raw, err := rec.WarcRecord.Block().RawBytes()
-			if err != nil {
-				t.Fatalf("gowarc block %s: %v", f, err)
-			}
-			if _, err := io.Copy(io.Discard, raw); err != nil {
-				t.Fatalf("gowarc block %s: %v", f, err)
-			}
-			for _, v := range rec.Validation {
-				if !strings.Contains(v.Error(), "payload") {
-					t.Errorf("gowarc %s %s: %v", f, rec.WarcRecord.WarcHeader().Get(gowarc.WarcTargetURI), v)
-				}
-			}
-			rec.Close()
-			count++
-		}
-		wf.Close()
+		count += clitest.ReadWithGowarc(t, f, func(gowarc.WarcRecord) {})
 	}
 	return count
+}
+
+// readArchive reads the WARC files of a crawl's archive with read
+// (readWARCs, or readWARCsWithTruncated) once it checked that none was
+// left open, and with gowarc, which must find as many records.
+func readArchive(t *testing.T, archive string, read func(*testing.T, string) []record) []record {
+	t.Helper()
+	assertNoOpenFiles(t, archive)
+	recs := read(t, archive)
+	if n := readWithGowarc(t, archive); n != len(recs) {
+		t.Errorf("gowarc read %d records, the independent reader %d", n, len(recs))
+	}
+	return recs
 }

@@ -87,7 +87,7 @@ func (w *worker) close() { w.transport.Close() }
 func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	u, err := url.Parse(it.URL)
 	if err != nil {
-		return w.finish(ctx, it, logEntry{Status: statusUnsupported, URL: it.URL, Annotations: []string{"malformed-url"}}, 0)
+		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusUnsupported, URL: it.URL, Annotations: []string{crawllog.NoteMalformedURL}}, 0)
 	}
 	if it.Priority != frontier.Prerequisite {
 		ready, err := w.robotsReady(ctx, it)
@@ -98,8 +98,8 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if ok, err := w.c.rules.allowed(ctx, it, u); err != nil {
 		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
 	} else if !ok {
-		w.c.metrics.Refused("robots-denied")
-		return w.finish(ctx, it, logEntry{Status: statusRobots, URL: it.URL, Annotations: []string{"robots-denied"}}, 0)
+		w.c.metrics.Refused(crawllog.NoteRobotsDenied)
+		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusRobots, URL: it.URL, Annotations: []string{crawllog.NoteRobotsDenied}}, 0)
 	}
 	if it.Priority == frontier.Prerequisite {
 		if current, err := w.c.rules.current(ctx, it.Host); err != nil || current {
@@ -111,8 +111,8 @@ func (w *worker) process(ctx context.Context, it frontier.Item) error {
 	if ok, err := w.c.rules.spend(ctx, it.Host); err != nil {
 		return errors.Join(err, w.c.frontier.Done(ctx, it, time.Now()))
 	} else if !ok {
-		w.c.metrics.Refused("host-budget")
-		return w.finish(ctx, it, logEntry{Status: statusOutOfScope, URL: it.URL, Annotations: []string{crawllog.NoteHostBudget}}, 0)
+		w.c.metrics.Refused(metrics.ReasonHostBudget)
+		return w.finish(ctx, it, crawllog.Entry{Status: crawllog.StatusOutOfScope, URL: it.URL, Annotations: []string{crawllog.NoteHostBudget}}, 0)
 	}
 	f := w.fetch(it, u)
 	defer f.close()
@@ -176,7 +176,7 @@ func (w *worker) deferUntilRobots(ctx context.Context, it frontier.Item) error {
 }
 
 // finish logs the fetch and frees its host for the next request after gap.
-func (w *worker) finish(ctx context.Context, it frontier.Item, e logEntry, gap time.Duration) error {
+func (w *worker) finish(ctx context.Context, it frontier.Item, e crawllog.Entry, gap time.Duration) error {
 	if e.Hops == "" && e.Via == "" {
 		e.Hops, e.Via = it.Hops, it.Via
 	}
@@ -212,8 +212,8 @@ func (f *fetched) close() {
 }
 
 // record writes the exchange to WARC and returns its crawl.log entry.
-func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (logEntry, error) {
-	e := logEntry{URL: it.URL}
+func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (crawllog.Entry, error) {
+	e := crawllog.Entry{URL: it.URL}
 	ex := f.exchange
 	if ex != nil {
 		e.Start, e.Duration = ex.Start, ex.Duration
@@ -241,7 +241,7 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 	if c.cfg.DryRun {
 		f.record = dryRunRecord(f, it)
 	} else if err := c.store(ctx, f, it); err != nil {
-		e.Status = statusOther
+		e.Status = crawllog.StatusOther
 		e.Annotations = append(e.Annotations, "warc-write-failed")
 		c.counters.failed.Add(1)
 		return e, err
@@ -258,7 +258,7 @@ func (c *Crawler) record(ctx context.Context, f *fetched, it frontier.Item) (log
 	c.seeds.note(it.Host, nil)
 	e.Status, e.Size, e.MIME, e.Digest = written.HTTPStatus, ex.Response.Size(), written.MIME, written.PayloadDigest
 	if e.Status == 0 {
-		e.Status = statusOther
+		e.Status = crawllog.StatusOther
 		e.Annotations = append(e.Annotations, "unparsable-response")
 	}
 	if ex.Truncated != "" {
@@ -313,25 +313,25 @@ func dryRunRecord(f *fetched, it frontier.Item) warc.Written {
 }
 
 // source names how an item was found, for the fetch metric's label.
-func source(it frontier.Item) string {
+func source(it frontier.Item) metrics.Source {
 	if it.Hops == "" {
-		return "seed"
+		return metrics.SourceSeed
 	}
 	switch it.Hops[len(it.Hops)-1] {
 	case 'L':
-		return "link"
+		return metrics.SourceLink
 	case 'E', 'X':
-		return "embed"
+		return metrics.SourceEmbed
 	case 'R':
-		return "redirect"
+		return metrics.SourceRedirect
 	case 'P':
-		return "robots"
+		return metrics.SourceRobots
 	case 'M':
-		return "sitemap"
+		return metrics.SourceSitemap
 	case 'F':
-		return "feed"
+		return metrics.SourceFeed
 	}
-	return "other"
+	return metrics.SourceOther
 }
 
 // errorStatus is the Heritrix crawl.log code of a fetch that failed
@@ -339,15 +339,15 @@ func source(it frontier.Item) string {
 func errorStatus(kind capture.ErrorKind) int {
 	switch kind {
 	case capture.KindDNS, capture.KindNoSuchHost:
-		return statusDNS
+		return crawllog.StatusDNS
 	case capture.KindConnect, capture.KindTLS:
-		return statusConnect
+		return crawllog.StatusConnect
 	case capture.KindReset:
-		return statusReset
+		return crawllog.StatusReset
 	case capture.KindTimeout:
-		return statusTimeout
+		return crawllog.StatusTimeout
 	case capture.KindBlocked:
-		return statusBlocked
+		return crawllog.StatusBlocked
 	}
-	return statusOther
+	return crawllog.StatusOther
 }

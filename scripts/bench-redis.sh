@@ -38,28 +38,19 @@ if ((HOSTS > 250)); then
 	exit 2
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/arkisto-bench-redis.XXXXXX")
-pids=()
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=scripts/bench-lib.sh
+source scripts/bench-lib.sh
+bench_init # $work, removed on exit with every process in bench_pids stopped (KEEP=1 keeps it)
 
 mkdir -p "$work/bin" "$work/redis"
 go build -o "$work/bin/arkisto" .
 go build -o "$work/bin/arkisto-testsite" ./crawler/testsite/cmd/arkisto-testsite
 go build -o "$work/bin/store_bench" ./crawler/frontier/store_bench
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(bench_free_port)
 redis-server --bind 127.0.0.1 --port "$port" --dir "$work/redis" --appendonly yes --save "" \
 	--logfile "$work/redis/log" --daemonize no &
-pids+=($!)
+bench_pids+=($!)
 rcli() { redis-cli -p "$port" "$@"; }
 until rcli ping >/dev/null 2>&1; do sleep 0.1; done
 frontier="redis://127.0.0.1:$port/0"
@@ -69,7 +60,7 @@ seeds=()
 sites=()
 for ((i = 2; i < HOSTS + 2; i++)); do
 	"$work/bin/arkisto-testsite" --addr "127.0.0.$i:8080" --articles "$ARTICLES" --latency "$LATENCY" 2>"$work/site-$i.log" &
-	pids+=($!)
+	bench_pids+=($!)
 	sites+=($!)
 	seeds+=("http://127.0.0.$i:8080/")
 done

@@ -4,7 +4,8 @@
 #   2. a real Prometheus, run with scripts/prometheus/prometheus.yml pointed at the
 #      crawl, scraped the fetch counter and a frontier gauge with plausible values;
 #   3. a real Pushgateway received the fetch counter of a crawl run with --pushgateway.
-# Every server runs on loopback on a port picked here, and is stopped on exit.
+# Every server runs on loopback on a port picked here, and is stopped on exit (scripts/check-lib.sh);
+# scratch files are removed on success and kept (path printed) on failure.
 # Run by .ci/run; installs the Debian packages it needs when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +14,9 @@ JOB=metrics-check      # crawl job name, and the Pushgateway grouping key
 WAIT=60                # seconds any one server or value may take to show up
 CRAWL_TIMEOUT=300      # seconds a crawl may take in all
 
-log() { echo "== metrics-check: $*"; }
-fail() { echo "metrics-check: FAIL: $*" >&2; exit 1; }
+CHECK=metrics-check
+# shellcheck source=scripts/check-lib.sh
+source scripts/check-lib.sh
 
 # --- tools -------------------------------------------------------------------
 need=()
@@ -33,60 +35,8 @@ if ((${#need[@]})); then
 	fi
 fi
 
-WORK=$(mktemp -d)
-declare -A PID # name -> pid of each process started here and not yet reaped
-cleanup() {
-	local name
-	for name in "${!PID[@]}"; do
-		kill "${PID[$name]}" 2>/dev/null || true
-	done
-	for name in "${!PID[@]}"; do
-		wait "${PID[$name]}" 2>/dev/null || true
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# free_ports N prints N distinct loopback ports that nothing listens on now.
-free_ports() {
-	python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
-}
-
-# start NAME CMD...: runs CMD in the background, its output in $WORK/NAME.log.
-start() {
-	local name=$1
-	shift
-	"$@" >"$WORK/$name.log" 2>&1 &
-	PID[$name]=$!
-}
-
-# died NAME LOG MESSAGE: fail, showing the server's log.
-died() {
-	echo "---- $2" >&2
-	tail -n 50 "$2" >&2 || true
-	fail "$1: $3"
-}
-
 # running NAME: whether the process started as NAME still runs.
 running() { kill -0 "${PID[$1]}" 2>/dev/null; }
-
-# wait_http NAME URL: wait until URL answers 2xx, or fail with NAME's log.
-wait_http() {
-	local name=$1 url=$2 i
-	for ((i = 0; i < WAIT * 5; i++)); do
-		if curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null; then
-			return 0
-		fi
-		running "$name" || died "$name" "$WORK/$name.log" "exited before answering $url"
-		sleep 0.2
-	done
-	died "$name" "$WORK/$name.log" "did not answer $url within ${WAIT}s"
-}
 
 # wait_exit NAME: wait for a crawl to end and fail unless it exited 0.
 wait_exit() {
@@ -95,12 +45,12 @@ wait_exit() {
 		if ! running "$name"; then
 			wait "${PID[$name]}" || rc=$?
 			unset "PID[$name]" # reaped: its pid may be reused, never kill it
-			((rc == 0)) || died "$name" "$WORK/$name.log" "exited with status $rc"
+			((rc == 0)) || died "$name" "exited with status $rc"
 			return 0
 		fi
 		sleep 0.2
 	done
-	died "$name" "$WORK/$name.log" "still running after ${CRAWL_TIMEOUT}s"
+	died "$name" "still running after ${CRAWL_TIMEOUT}s"
 }
 
 # metric_sum FILE NAME [LABEL_FILTER]: sum of the samples of NAME in a text scrape,
@@ -140,14 +90,14 @@ go build -o "$WORK/arkisto-testsite" ./crawler/testsite/cmd/arkisto-testsite
 read -r SITE_PORT METRICS_PORT PROM_PORT GW_PORT < <(free_ports 4)
 SITE=http://127.0.0.1:$SITE_PORT/
 log "starting the test site on $SITE"
-start site "$WORK/arkisto-testsite" --addr "127.0.0.1:$SITE_PORT"
+start site . "$WORK/arkisto-testsite" --addr "127.0.0.1:$SITE_PORT"
 wait_http site "$SITE"
 
 # crawl NAME ARGS...: starts a crawl of the test site slow enough to last a few seconds.
 crawl() {
 	local name=$1
 	shift
-	start "$name" "$BIN" crawl --job "$JOB" --output "$WORK/$name-out" --delay 200ms \
+	start "$name" . "$BIN" crawl --job "$JOB" --output "$WORK/$name-out" --delay 200ms \
 		--max-pages 60 "$@" "$SITE"
 }
 
@@ -166,7 +116,7 @@ done
 promtool check config "$CONFIG" >/dev/null
 
 log "starting prometheus on 127.0.0.1:$PROM_PORT"
-start prometheus prometheus --config.file="$CONFIG" --storage.tsdb.path="$WORK/tsdb" \
+start prometheus . prometheus --config.file="$CONFIG" --storage.tsdb.path="$WORK/tsdb" \
 	--web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn
 wait_http prometheus "http://127.0.0.1:$PROM_PORT/-/ready"
 
@@ -177,8 +127,8 @@ wait_http scraped "http://127.0.0.1:$METRICS_PORT/healthz"
 # A scrape is "mid-crawl" once fetches were counted while the crawl still runs.
 SCRAPE=$WORK/scrape.txt
 for ((i = 0; ; i++)); do
-	((i < WAIT * 5)) || died scraped "$WORK/scraped.log" "no fetch counted on /metrics within ${WAIT}s"
-	running scraped || died scraped "$WORK/scraped.log" "crawl ended before a mid-crawl scrape"
+	((i < WAIT * 5)) || died scraped "no fetch counted on /metrics within ${WAIT}s"
+	running scraped || died scraped "crawl ended before a mid-crawl scrape"
 	if curl -fsS --max-time 2 -o "$SCRAPE" "http://127.0.0.1:$METRICS_PORT/metrics" &&
 		positive "$(metric_sum "$SCRAPE" arkisto_fetches_total)"; then
 		break
@@ -198,7 +148,7 @@ for ((i = 0; ; i++)); do
 	if positive "$fetches" && positive "$hosts"; then
 		break
 	fi
-	((i < WAIT)) || died prometheus "$WORK/prometheus.log" \
+	((i < WAIT)) || died prometheus \
 		"did not scrape the crawl within ${WAIT}s (fetches=$fetches, frontier hosts=$hosts)"
 	sleep 1
 done
@@ -208,7 +158,7 @@ wait_exit scraped
 # --- 3: a real Pushgateway ---------------------------------------------------
 log "starting prometheus-pushgateway on 127.0.0.1:$GW_PORT"
 # Debian's build persists to /var/lib/prometheus by default: keep it in memory.
-start gateway prometheus-pushgateway --web.listen-address="127.0.0.1:$GW_PORT" --persistence.file=""
+start gateway . prometheus-pushgateway --web.listen-address="127.0.0.1:$GW_PORT" --persistence.file=""
 wait_http gateway "http://127.0.0.1:$GW_PORT/-/ready"
 
 log "crawling $SITE with --pushgateway"
@@ -217,11 +167,11 @@ wait_exit pushed
 
 GW_SCRAPE=$WORK/gateway.txt
 curl -fsS --max-time 5 -o "$GW_SCRAPE" "http://127.0.0.1:$GW_PORT/metrics" ||
-	died gateway "$WORK/gateway.log" "/metrics did not answer"
+	died gateway "/metrics did not answer"
 pushed=$(metric_sum "$GW_SCRAPE" arkisto_fetches_total "job=\"$JOB\"")
-positive "$pushed" || died pushed "$WORK/pushed.log" \
+positive "$pushed" || died pushed \
 	"no arkisto_fetches_total for job $JOB on the Pushgateway (got $pushed)"
 [[ $(metric_sum "$GW_SCRAPE" push_failure_time_seconds "job=\"$JOB\"") =~ ^(missing|0)$ ]] ||
-	died gateway "$WORK/gateway.log" "the Pushgateway recorded a failed push for job $JOB"
+	died gateway "the Pushgateway recorded a failed push for job $JOB"
 log "pushgateway holds arkisto_fetches_total=$pushed for job $JOB"
 log "ok"

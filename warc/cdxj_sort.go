@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -26,11 +27,21 @@ type lineSorter struct {
 
 const defaultRunBytes = 16 << 20
 
+// spillPrefix begins the names of the sorter's temporary files, so that
+// those a dead process left behind can be found (SpillFiles).
+const spillPrefix = "arkisto-cdxj-"
+
+// SpillFiles lists the temporary files of index writers in dir, their
+// IndexWriterOptions.TempDir. Those of a process that died are garbage.
+func SpillFiles(dir string) ([]string, error) {
+	return filepath.Glob(filepath.Join(dir, spillPrefix+"*"))
+}
+
 func newLineSorter(dir string, runBytes int) (*lineSorter, error) {
 	if runBytes <= 0 {
 		runBytes = defaultRunBytes
 	}
-	f, err := os.CreateTemp(dir, "arkisto-cdxj-*.lines")
+	f, err := os.CreateTemp(dir, spillPrefix+"*.lines")
 	if err != nil {
 		return nil, fmt.Errorf("create cdxj spill file: %w", err)
 	}
@@ -110,7 +121,7 @@ func (s *lineSorter) cutRuns(ctx context.Context) error {
 
 func (s *lineSorter) writeRun(batch []string) error {
 	slices.Sort(batch)
-	f, err := os.CreateTemp(s.dir, "arkisto-cdxj-*.run")
+	f, err := os.CreateTemp(s.dir, spillPrefix+"*.run")
 	if err != nil {
 		return fmt.Errorf("create cdxj run: %w", err)
 	}

@@ -54,6 +54,8 @@ type DedupIndex struct {
 	pending, committing map[string][]byte
 }
 
+var _ Dedup = (*DedupIndex)(nil)
+
 // OpenDedupIndex opens or creates the index file at path.
 func OpenDedupIndex(path string) (*DedupIndex, error) {
 	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: 5 * time.Second, NoSync: true})
@@ -70,8 +72,10 @@ func OpenDedupIndex(path string) (*DedupIndex, error) {
 	return &DedupIndex{db: db, path: path, pending: make(map[string][]byte)}, nil
 }
 
-// Lookup returns the original capture of a payload digest, if any.
-func (d *DedupIndex) Lookup(digest string) (Ref, bool, error) {
+// Lookup returns the original capture of a payload digest, if any. The
+// index is a local file: ctx is there for the Dedup interface, whose
+// shared indexes are reached over the network.
+func (d *DedupIndex) Lookup(_ context.Context, digest string) (Ref, bool, error) {
 	v, err := d.get(digest)
 	if err != nil {
 		return Ref{}, false, fmt.Errorf("look up %s in dedup index %q: %w", digest, d.path, err)
@@ -109,8 +113,9 @@ func (d *DedupIndex) get(digest string) ([]byte, error) {
 }
 
 // Add records original as the capture holding digest, unless one already
-// is. Every dedupBatch entries, the caller commits the batch.
-func (d *DedupIndex) Add(digest string, original Ref) error {
+// is. Every dedupBatch entries, the caller commits the batch. ctx is
+// unused, as in Lookup.
+func (d *DedupIndex) Add(_ context.Context, digest string, original Ref) error {
 	if known, err := d.get(digest); err != nil {
 		return fmt.Errorf("add %s to dedup index %q: %w", digest, d.path, err)
 	} else if known != nil {

@@ -15,25 +15,25 @@ func TestDedupIndexKeepsTheFirstCaptureAcrossReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := Ref{TargetURI: "http://a.example/", Date: time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC), RecordID: "<urn:uuid:1>"}
-	if err := idx.Add("sha1:AAAA", first); err != nil {
+	if err := idx.Add(t.Context(), "sha1:AAAA", first); err != nil {
 		t.Fatal(err)
 	}
 	// Later captures of the same payload, at once, change nothing.
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			if err := idx.Add("sha1:AAAA", Ref{TargetURI: "http://b.example/", RecordID: "<urn:uuid:2>"}); err != nil {
+			if err := idx.Add(t.Context(), "sha1:AAAA", Ref{TargetURI: "http://b.example/", RecordID: "<urn:uuid:2>"}); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
-	if _, found, err := idx.Lookup("sha1:BBBB"); err != nil || found {
+	if _, found, err := idx.Lookup(t.Context(), "sha1:BBBB"); err != nil || found {
 		t.Errorf("Lookup of an unknown digest = found %v, err %v", found, err)
 	}
 	idx = reopenDedupIndex(t, idx, path)
 	defer idx.Close()
-	got, found, err := idx.Lookup("sha1:AAAA")
+	got, found, err := idx.Lookup(t.Context(), "sha1:AAAA")
 	if err != nil || !found {
 		t.Fatalf("Lookup after reopen: found %v, err %v", found, err)
 	}
@@ -58,18 +58,18 @@ func TestDedupIndexFindsEntriesBeforeTheyAreCommitted(t *testing.T) {
 	check := func(idx *DedupIndex, when string) {
 		t.Helper()
 		for i := range n {
-			got, found, err := idx.Lookup(digest(i))
+			got, found, err := idx.Lookup(t.Context(), digest(i))
 			if err != nil || !found || got.TargetURI != ref(i).TargetURI {
 				t.Fatalf("%s: Lookup(%s) = %+v, found %v, err %v; want %+v", when, digest(i), got, found, err, ref(i))
 			}
 		}
 	}
 	for i := range n {
-		if err := idx.Add(digest(i), ref(i)); err != nil {
+		if err := idx.Add(t.Context(), digest(i), ref(i)); err != nil {
 			t.Fatal(err)
 		}
 		// A later capture of a payload just added changes nothing.
-		if err := idx.Add(digest(i), Ref{TargetURI: "http://b.example/"}); err != nil {
+		if err := idx.Add(t.Context(), digest(i), Ref{TargetURI: "http://b.example/"}); err != nil {
 			t.Fatal(err)
 		}
 	}

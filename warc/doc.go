@@ -44,7 +44,9 @@
 // one repairs only what dead ones left), MergeInto and RebuildIndex hold a
 // lock on the index's folder, and MergeIndexes merges the indexes of
 // collections whose files were copied together into the index a rebuild
-// from all of them would give. Dedup is the revisit decision's index of
-// payload digests: DedupIndex in a file of the collection, or one the
-// crawler keeps where all the crawl's processes reach it.
+// from all of them would give. An IndexWriter keeps its lines in spill
+// files until the crawl ends; SpillFiles finds those a dead process left.
+// Dedup is the revisit decision's index of payload digests: DedupIndex in
+// a file of the collection, or one the crawler keeps where all the crawl's
+// processes reach it.
 package warc

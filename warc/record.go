@@ -2,6 +2,7 @@ package warc
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base32"
 	"errors"
@@ -341,7 +342,11 @@ func newRecordIDPair() (string, string, error) {
 }
 
 func newRecordID() (string, error) {
-	id, err := uuid.NewRandom()
+	// Not uuid.NewRandom: it reads uuid's process-wide pool switch, which
+	// gowarc sets (EnableRandPool) at every reader it makes, a data race
+	// in a program that writes WARC files while it reads some with gowarc
+	// (our tests do). The bytes come from the same crypto/rand either way.
+	id, err := uuid.NewRandomFromReader(rand.Reader)
 	if err != nil {
 		return "", fmt.Errorf("make record id: %w", err)
 	}

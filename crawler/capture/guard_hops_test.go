@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -73,12 +72,7 @@ func TestDialGuardRebinding(t *testing.T) {
 				if err != nil {
 					continue
 				}
-				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-					t.Fatal(err)
-				}
-				if err := resp.Body.Close(); err != nil {
-					t.Fatal(err)
-				}
+				drain(t, resp)
 				<-srv.received
 			}
 			var wantDials []string
@@ -125,12 +119,7 @@ func TestDialGuardTLS(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round trip: %v", err)
 		}
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			t.Fatal(err)
-		}
-		if err := resp.Body.Close(); err != nil {
-			t.Fatal(err)
-		}
+		drain(t, resp)
 		<-srv.received
 		if got := <-sni; got != "www.example.com" {
 			t.Errorf("server saw SNI %q, want www.example.com", got)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -195,12 +194,7 @@ func TestDialGuard(t *testing.T) {
 				if err != nil {
 					t.Fatalf("round trip: %v", err)
 				}
-				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-					t.Fatal(err)
-				}
-				if err := resp.Body.Close(); err != nil {
-					t.Fatal(err)
-				}
+				drain(t, resp)
 				ex := rig.got.only(t)
 				if ex.IP != "127.0.0.1" {
 					t.Errorf("WARC-IP %q, want 127.0.0.1", ex.IP)

@@ -31,53 +31,22 @@ type served struct {
 // keepAliveServer answers any number of requests per connection, one after
 // the other, as a script says, and keeps what crossed the wire per request.
 type keepAliveServer struct {
-	ln     net.Listener
-	script func(req *http.Request) answer
-	wg     sync.WaitGroup
+	ln       net.Listener
+	accepted func() int // connections so far
+	script   func(req *http.Request) answer
 
 	mu     sync.Mutex
-	conns  int
 	served map[string][]served // by request path, in arrival order
 }
 
 func startKeepAlive(t *testing.T, tlsCfg *tls.Config, script func(*http.Request) answer) *keepAliveServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	if tlsCfg != nil {
-		ln = tls.NewListener(ln, tlsCfg)
-	}
-	s := &keepAliveServer{ln: ln, script: script, served: map[string][]served{}}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			s.conns++
-			n := s.conns
-			s.mu.Unlock()
-			s.wg.Add(1)
-			go s.serve(conn, n)
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		s.wg.Wait()
-	})
+	s := &keepAliveServer{script: script, served: map[string][]served{}}
+	s.ln, s.accepted = serveConns(t, tlsCfg, s.serve)
 	return s
 }
 
-// serve reads requests until the client closes. The client never sends a
-// request before the previous response ended, so once a request and its
-// body are read, the bytes received so far are exactly that request's.
 func (s *keepAliveServer) serve(conn net.Conn, n int) {
-	defer s.wg.Done()
 	defer func() { _ = conn.Close() }()
 	var got bytes.Buffer
 	br := bufio.NewReader(io.TeeReader(conn, &got))
@@ -110,11 +79,7 @@ func (s *keepAliveServer) last(t *testing.T, path string) served {
 	return list[len(list)-1]
 }
 
-func (s *keepAliveServer) connections() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.conns
-}
+func (s *keepAliveServer) connections() int { return s.accepted() }
 
 // fetch sends one request and reads its body to the end.
 func fetch(t *testing.T, tr *Transport, method, url string) {
@@ -127,12 +92,7 @@ func fetch(t *testing.T, tr *Transport, method, url string) {
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		t.Fatalf("read %s: %v", url, err)
-	}
-	if err := resp.Body.Close(); err != nil {
-		t.Fatal(err)
-	}
+	drain(t, resp)
 }
 
 // checkExact asserts that every exchange holds exactly the bytes the server

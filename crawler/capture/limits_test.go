@@ -24,6 +24,17 @@ func get(t *testing.T, tr *Transport, url string) (*http.Response, error) {
 	return tr.RoundTrip(req)
 }
 
+// drain reads resp's body to its end and closes it, as a client does.
+func drain(t *testing.T, resp *http.Response) {
+	t.Helper()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // recordedBody parses the recorded response as the WARC writer will and
 // returns its de-chunked body.
 func recordedBody(t *testing.T, ex *Exchange) string {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -80,12 +81,22 @@ func spoolBytes(t *testing.T, s *Spool) []byte {
 type rawServer struct {
 	ln       net.Listener
 	received chan []byte
-	wg       sync.WaitGroup
 }
 
 // startRaw serves every connection with respond, after parsing the request
 // head. respond must read the request body itself.
 func startRaw(t *testing.T, tlsCfg *tls.Config, respond func(net.Conn, *http.Request)) *rawServer {
+	t.Helper()
+	s := &rawServer{received: make(chan []byte, 16)}
+	s.ln, _ = serveConns(t, tlsCfg, func(conn net.Conn, _ int) { s.serve(conn, respond) })
+	return s
+}
+
+// serveConns listens on a loopback port, through TLS with tlsCfg, and
+// hands every connection to serve with its number (1 for the first
+// accepted), each in a goroutine of its own, until the test ends; serve
+// closes it. accepted tells how many connections came so far.
+func serveConns(t *testing.T, tlsCfg *tls.Config, serve func(conn net.Conn, n int)) (ln net.Listener, accepted func() int) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -94,28 +105,26 @@ func startRaw(t *testing.T, tlsCfg *tls.Config, respond func(net.Conn, *http.Req
 	if tlsCfg != nil {
 		ln = tls.NewListener(ln, tlsCfg)
 	}
-	s := &rawServer{ln: ln, received: make(chan []byte, 16)}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	var wg sync.WaitGroup
+	var count atomic.Int64
+	wg.Go(func() {
 		for {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			s.wg.Add(1)
-			go s.serve(conn, respond)
+			n := int(count.Add(1))
+			wg.Go(func() { serve(conn, n) })
 		}
-	}()
+	})
 	t.Cleanup(func() {
 		_ = ln.Close()
-		s.wg.Wait()
+		wg.Wait()
 	})
-	return s
+	return ln, func() int { return int(count.Load()) }
 }
 
 func (s *rawServer) serve(conn net.Conn, respond func(net.Conn, *http.Request)) {
-	defer s.wg.Done()
 	defer func() { _ = conn.Close() }()
 	var got bytes.Buffer
 	req, err := http.ReadRequest(bufio.NewReader(io.TeeReader(conn, &got)))

@@ -69,12 +69,7 @@ func TestSpillsLargeBodyToDisk(t *testing.T) {
 	if err != nil {
 		t.Fatalf("round trip: %v", err)
 	}
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	if err := resp.Body.Close(); err != nil {
-		t.Fatal(err)
-	}
+	drain(t, resp)
 	ex := got.only(t)
 	if !ex.Response.spilled() {
 		t.Fatal("a body over MemoryLimit stayed in memory")

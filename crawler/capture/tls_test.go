@@ -28,12 +28,7 @@ func TestRecordsTLSAsPlaintext(t *testing.T) {
 	if err != nil {
 		t.Fatalf("round trip: %v", err)
 	}
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		t.Fatalf("read body: %v", err)
-	}
-	if err := resp.Body.Close(); err != nil {
-		t.Fatal(err)
-	}
+	drain(t, resp)
 	ex := got.only(t)
 	if want := <-srv.received; !bytes.Equal(ex.RawRequest, want) {
 		t.Errorf("recorded request\n%q\nserver decrypted\n%q", ex.RawRequest, want)

@@ -59,14 +59,7 @@ func TestExitStatus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := run(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, tt.code, stderr)
-			}
-			for _, want := range tt.names {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr does not name %q:\n%s", want, stderr)
-				}
-			}
+			checkExit(t, code, stderr, tt.code, tt.names...)
 		})
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {

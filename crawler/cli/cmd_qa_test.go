@@ -2,7 +2,6 @@ package cli
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -25,14 +24,7 @@ func TestQARefuses(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := run(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, tt.code, stderr)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr does not say %q:\n%s", w, stderr)
-				}
-			}
+			checkExit(t, code, stderr, tt.code, tt.want...)
 		})
 	}
 }

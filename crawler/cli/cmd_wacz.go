@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -36,13 +37,6 @@ folder without WARC files.`,
 			if title == "" {
 				title = filepath.Base(filepath.Clean(collection.Dir))
 			}
-			files, err := collection.WARCFiles()
-			if err != nil {
-				return err
-			}
-			if len(files) == 0 {
-				return usageError{fmt.Errorf("no WARC files in %s", collection.Archive())}
-			}
 			open, err := collection.OpenWARCFiles()
 			if err != nil {
 				return err
@@ -51,6 +45,9 @@ folder without WARC files.`,
 				fmt.Fprintf(cmd.ErrOrStderr(), "arkisto: %d WARC files are still open (a crawl is running, or crashed and was not resumed) and are left out\n", len(open))
 			}
 			res, err := crawler.PackageWACZ(cmd.Context(), collection, out, title)
+			if errors.Is(err, crawler.ErrNoWARCFiles) {
+				return usageError{err}
+			}
 			if err != nil {
 				return err
 			}

@@ -69,14 +69,7 @@ func TestHostileInputIsRefusedUpFront(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := runContext(interrupted, tt.args...)
-			if code != ExitUsage {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, ExitUsage, stderr)
-			}
-			for _, want := range tt.names {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr does not name %q:\n%s", want, stderr)
-				}
-			}
+			checkExit(t, code, stderr, ExitUsage, tt.names...)
 		})
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {

@@ -24,6 +24,20 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return runContext(t.Context(), args...)
 }
 
+// checkExit asserts a command's exit status and that its stderr says each
+// of want.
+func checkExit(t *testing.T, code int, stderr string, wantCode int, want ...string) {
+	t.Helper()
+	if code != wantCode {
+		t.Errorf("exit status %d, want %d; stderr:\n%s", code, wantCode, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr does not say %q:\n%s", w, stderr)
+		}
+	}
+}
+
 // runContext is run with ctx as the command's context: cancelled, it
 // stands for the first SIGINT.
 func runContext(ctx context.Context, args ...string) (int, string, string) {

@@ -1,6 +1,7 @@
 package crawllog
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -77,5 +78,35 @@ func TestKind(t *testing.T) {
 	if !(Entry{Status: StatusConnect, Annotations: []string{"connect", "host-given-up"}}).GaveUpHost() ||
 		(Entry{Status: StatusRetriesExhausted, Annotations: []string{"host-given-up"}}).GaveUpHost() {
 		t.Error("GaveUpHost must tell the fetch that gave its host up from the URLs dropped with it")
+	}
+}
+
+// Read hands every line over with its number, blank ones skipped, and a
+// line that does not parse with its error; an error of the callback stops
+// it.
+func TestRead(t *testing.T) {
+	logged := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	first := Format(logged, Entry{Status: 200, URL: "http://a.example/"})
+	last := Format(logged, Entry{Status: 404, URL: "http://a.example/gone"})
+	text := first + "\n  \n" + "cut by a cr" + "\n" + last
+	type seen struct {
+		n   int
+		url string
+		bad bool
+	}
+	var got []seen
+	err := Read(strings.NewReader(text), func(n int, e Entry, err error) error {
+		got = append(got, seen{n, e.URL, err != nil})
+		return nil
+	})
+	want := []seen{{1, "http://a.example/", false}, {4, "", true}, {5, "http://a.example/gone", false}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Read saw %+v, err %v; want %+v", got, err, want)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	err = Read(strings.NewReader(text), func(int, Entry, error) error { calls++; return stop })
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("Read went on after its callback failed: %d calls, err %v", calls, err)
 	}
 }

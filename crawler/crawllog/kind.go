@@ -37,6 +37,9 @@ func Kinds() []Kind {
 const (
 	NoteExcluded         = "excluded"
 	NoteOutOfScope       = "out-of-scope"
+	NoteRobotsDenied     = "robots-denied"
+	NoteMalformedURL     = "malformed-url"
+	NoteUnsupported      = "unsupported-scheme"
 	NoteTooManyRedirects = "too-many-redirects"
 	NoteTrapPrefix       = "trap:"
 	NoteHostBudget       = "max-pages-per-host"

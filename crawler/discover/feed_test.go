@@ -1,8 +1,6 @@
 package discover
 
 import (
-	"errors"
-	"strings"
 	"testing"
 )
 
@@ -59,14 +57,7 @@ func TestFeed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Feed(tt.body, tt.limits)
-			t.Logf("error: %v", err)
-			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-				t.Fatalf("error = %v, want %v", err, tt.wantErr)
-			}
-			if err != nil && !strings.Contains(err.Error(), tt.wantMsg) {
-				t.Errorf("error %q does not say %q", err, tt.wantMsg)
-			}
-			assertEntries(t, got, tt.want)
+			assertResult(t, got, err, tt.want, tt.wantErr, tt.wantMsg)
 		})
 	}
 }

@@ -3,9 +3,11 @@ package discover
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,6 +44,20 @@ func gzipLevel(t testing.TB, data []byte, level int) []byte {
 
 func utc(year int, month time.Month, day, hour, min, sec, nsec int) time.Time {
 	return time.Date(year, month, day, hour, min, sec, nsec, time.UTC)
+}
+
+// assertResult checks what a parser returned: the error wantErr (nil for
+// none), whose text says wantMsg, and the entries want.
+func assertResult(t *testing.T, got []Entry, err error, want []Entry, wantErr error, wantMsg string) {
+	t.Helper()
+	t.Logf("error: %v", err)
+	if !errors.Is(err, wantErr) || (err == nil) != (wantErr == nil) {
+		t.Fatalf("error = %v, want %v", err, wantErr)
+	}
+	if err != nil && !strings.Contains(err.Error(), wantMsg) {
+		t.Errorf("error %q does not say %q", err, wantMsg)
+	}
+	assertEntries(t, got, want)
 }
 
 // assertEntries compares entries field by field, with times compared as

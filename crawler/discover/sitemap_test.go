@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
-	"strings"
 	"testing"
 )
 
@@ -118,14 +117,7 @@ func TestSitemap(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Sitemap(bytes.NewReader(tt.body), tt.contentType, tt.encoding, Limits{})
-			t.Logf("error: %v", err)
-			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-				t.Fatalf("error = %v, want %v", err, tt.wantErr)
-			}
-			if err != nil && !strings.Contains(err.Error(), tt.wantMsg) {
-				t.Errorf("error %q does not say %q", err, tt.wantMsg)
-			}
-			assertEntries(t, got, tt.want)
+			assertResult(t, got, err, tt.want, tt.wantErr, tt.wantMsg)
 		})
 	}
 }

@@ -136,8 +136,8 @@ func (f *diskFrontier) usable() error {
 }
 
 func (f *diskFrontier) Push(_ context.Context, it Item) (bool, error) {
-	if it.Priority < 0 || it.Priority >= numPriorities {
-		return false, fmt.Errorf("push %s: priority %d out of range", it.URL, it.Priority)
+	if err := checkPriority("push", it); err != nil {
+		return false, err
 	}
 	k := newSeenKey(it.URL)
 	f.mu.Lock()
@@ -161,8 +161,8 @@ func (f *diskFrontier) Push(_ context.Context, it Item) (bool, error) {
 }
 
 func (f *diskFrontier) Retry(_ context.Context, it Item) error {
-	if it.Priority < 0 || it.Priority >= numPriorities {
-		return fmt.Errorf("retry %s: priority %d out of range", it.URL, it.Priority)
+	if err := checkPriority("retry", it); err != nil {
+		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -3,6 +3,7 @@ package frontier
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -20,6 +21,15 @@ const (
 	Page
 	numPriorities
 )
+
+// checkPriority refuses an item of no known priority, which no store has a
+// queue for; op names the call in the error.
+func checkPriority(op string, it Item) error {
+	if it.Priority < 0 || it.Priority >= numPriorities {
+		return fmt.Errorf("%s %s: priority %d out of range", op, it.URL, it.Priority)
+	}
+	return nil
+}
 
 // Item is one URL to fetch and how it was found.
 type Item struct {

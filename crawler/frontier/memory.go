@@ -2,7 +2,6 @@ package frontier
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -48,8 +47,8 @@ func NewMemory(opts Options) *Memory {
 }
 
 func (m *Memory) Push(_ context.Context, it Item) (bool, error) {
-	if it.Priority < 0 || it.Priority >= numPriorities {
-		return false, fmt.Errorf("push %s: priority %d out of range", it.URL, it.Priority)
+	if err := checkPriority("push", it); err != nil {
+		return false, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -62,8 +61,8 @@ func (m *Memory) Push(_ context.Context, it Item) (bool, error) {
 }
 
 func (m *Memory) Retry(_ context.Context, it Item) error {
-	if it.Priority < 0 || it.Priority >= numPriorities {
-		return fmt.Errorf("retry %s: priority %d out of range", it.URL, it.Priority)
+	if err := checkPriority("retry", it); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -162,7 +162,7 @@ func redisClientOptions(rawURL string, tlsConfig *tls.Config) (*redis.Options, e
 	return ro, nil
 }
 
-// RedactURL is rawURL with its password, if any, replaced by "xxxxx", for
+// RedactURL is rawURL with its password, if any, replaced by passwordMask, for
 // logs, errors and status output.
 func RedactURL(rawURL string) string {
 	u, err := url.Parse(rawURL)
@@ -172,14 +172,24 @@ func RedactURL(rawURL string) string {
 	return u.Redacted()
 }
 
+// passwordMask stands for a password in text, as url.URL.Redacted writes it.
+const passwordMask = "xxxxx"
+
+// urlPassword is the password of rawURL, "" when it has none or does not
+// parse.
+func urlPassword(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	pw, _ := u.User.Password()
+	return pw
+}
+
 // redactErr keeps the password of rawURL out of err's text.
 func redactErr(err error, rawURL string) error {
-	u, perr := url.Parse(rawURL)
-	if perr != nil || u.User == nil {
-		return err
-	}
-	pw, ok := u.User.Password()
-	if !ok || pw == "" {
+	pw := urlPassword(rawURL)
+	if pw == "" {
 		return err
 	}
 	return redactedError{err: err, secret: pw}
@@ -191,7 +201,7 @@ type redactedError struct {
 }
 
 func (e redactedError) Error() string {
-	return strings.ReplaceAll(e.err.Error(), e.secret, "xxxxx")
+	return strings.ReplaceAll(e.err.Error(), e.secret, passwordMask)
 }
 
 func (e redactedError) Unwrap() error { return e.err }

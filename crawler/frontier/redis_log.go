@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -19,10 +18,8 @@ import (
 func RouteRedisLog(l *slog.Logger, rawURLs ...string) {
 	var secrets []string
 	for _, raw := range rawURLs {
-		if u, err := url.Parse(raw); err == nil && u.User != nil {
-			if pw, ok := u.User.Password(); ok && pw != "" {
-				secrets = append(secrets, pw)
-			}
+		if pw := urlPassword(raw); pw != "" {
+			secrets = append(secrets, pw)
 		}
 	}
 	redis.SetLogger(redisLog{log: l, secrets: secrets})
@@ -36,7 +33,7 @@ type redisLog struct {
 func (g redisLog) Printf(ctx context.Context, format string, v ...any) {
 	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
 	for _, s := range g.secrets {
-		msg = strings.ReplaceAll(msg, s, "xxxxx")
+		msg = strings.ReplaceAll(msg, s, passwordMask)
 	}
 	level := slog.LevelWarn
 	if strings.Contains(msg, "dial") {

@@ -71,7 +71,7 @@ func (o *outage) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 				}
 				return err
 			}
-			if ctx.Value(noWaitKey{}) != nil {
+			if ctx.Value(noWaitKey{}) != nil || handshake(cmd) {
 				return err
 			}
 			back := o.lost(err)
@@ -84,6 +84,21 @@ func (o *outage) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 			}
 		}
 	}
+}
+
+// handshake reports whether cmd opens a new connection (HELLO, or AUTH
+// where HELLO is unknown). go-redis sends it through a client bound to that
+// one connection, which carries this hook too: waiting for Redis and
+// running it again there would meet the same dead connection for ever, as
+// a restart of Redis while connections were being opened showed. Its
+// error goes back instead, so go-redis drops the connection; the command
+// that wanted one waits here, and then runs on a new one.
+func handshake(cmd redis.Cmder) bool {
+	switch cmd.Name() {
+	case "hello", "auth":
+		return true
+	}
+	return false
 }
 
 // lost marks Redis away, the first time with a log line, a notification

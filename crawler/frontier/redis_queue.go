@@ -12,16 +12,16 @@ import (
 )
 
 func (r *Redis) Push(ctx context.Context, it Item) (bool, error) {
-	if it.Priority < 0 || it.Priority >= numPriorities {
-		return false, fmt.Errorf("push %s: priority %d out of range", it.URL, it.Priority)
+	if err := checkPriority("push", it); err != nil {
+		return false, err
 	}
 	bucket, hash := seenHash(it.URL)
 	return r.push(ctx, it, bucket, hash)
 }
 
 func (r *Redis) Retry(ctx context.Context, it Item) error {
-	if it.Priority < 0 || it.Priority >= numPriorities {
-		return fmt.Errorf("retry %s: priority %d out of range", it.URL, it.Priority)
+	if err := checkPriority("retry", it); err != nil {
+		return err
 	}
 	_, err := r.push(ctx, it, "", "")
 	return err

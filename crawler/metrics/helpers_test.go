@@ -1,11 +1,15 @@
 package metrics
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"arkisto/crawler/frontier"
 	"arkisto/crawler/robots"
@@ -24,6 +28,25 @@ func gatherValue(c prometheus.Collector, name string) (float64, error) {
 		return 0, err
 	}
 	return familyValue(mfs, name)
+}
+
+// decodeFamilies reads the metric families of an exposition, in the
+// format its header names, up to the first that does not parse: those
+// read so far come with the error.
+func decodeFamilies(body io.Reader, header http.Header) ([]*dto.MetricFamily, error) {
+	dec := expfmt.NewDecoder(body, expfmt.ResponseFormat(header))
+	var mfs []*dto.MetricFamily
+	for {
+		mf := new(dto.MetricFamily)
+		err := dec.Decode(mf)
+		if errors.Is(err, io.EOF) {
+			return mfs, nil
+		}
+		if err != nil {
+			return mfs, err
+		}
+		mfs = append(mfs, mf)
+	}
 }
 
 // familyValue returns the value of the one-series counter or gauge called

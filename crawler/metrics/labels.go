@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"arkisto/crawler/capture"
+	"arkisto/crawler/crawllog"
 	"arkisto/crawler/robots"
 )
 
@@ -19,19 +20,42 @@ const other = "other"
 var (
 	commonCodes = []int{200, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504}
 
-	// sources name how a fetched URL was discovered.
-	sources = []string{"seed", "link", "embed", "redirect", "sitemap", "feed", "robots", other}
+	sources = []Source{SourceSeed, SourceLink, SourceEmbed, SourceRedirect, SourceSitemap, SourceFeed, SourceRobots, other}
 
 	recordTypes = []string{"warcinfo", "request", "response", "revisit", "resource", "metadata", "conversion", "continuation", other}
 
-	refusalReasons = []string{"out-of-scope", "excluded", "robots-denied", "trap", "unsupported-scheme", "malformed-url", "blocked", "max-depth", "too-many-redirects", "host-budget", "host-given-up", "no-such-host", other}
+	// refusalReasons are the crawl.log notes of refused URLs, a trap's
+	// note by its family (refusalReason), and ReasonHostBudget.
+	refusalReasons = []string{crawllog.NoteOutOfScope, crawllog.NoteExcluded, crawllog.NoteRobotsDenied, trapFamily,
+		crawllog.NoteUnsupported, crawllog.NoteMalformedURL, string(capture.KindBlocked), "max-depth",
+		crawllog.NoteTooManyRedirects, ReasonHostBudget, crawllog.NoteHostGivenUp, string(capture.KindNoSuchHost), other}
 )
 
-// The kind label of fetch errors and the outcome label of robots.txt
-// fetches take their values from the packages that name them, so a value
-// added there is a series here, never "other".
-func errorKinds() []capture.ErrorKind { return capture.ErrorKinds() } // KindOther included
+// Source is how a fetched URL was discovered: the source label of the
+// fetch metrics.
+type Source string
 
+const (
+	SourceSeed     Source = "seed"
+	SourceLink     Source = "link"
+	SourceEmbed    Source = "embed"
+	SourceRedirect Source = "redirect"
+	SourceSitemap  Source = "sitemap"
+	SourceFeed     Source = "feed"
+	SourceRobots   Source = "robots"
+	SourceOther    Source = other
+)
+
+// ReasonHostBudget is the refusal reason of a URL whose host's
+// --max-pages-per-host was spent (crawl.log notes crawllog.NoteHostBudget).
+const ReasonHostBudget = "host-budget"
+
+// trapFamily is the refusal reason of every trap, whatever its note names.
+var trapFamily = strings.TrimSuffix(crawllog.NoteTrapPrefix, ":")
+
+// The kind label of fetch errors (capture.ErrorKinds) and the outcome
+// label of robots.txt fetches take their values from the packages that
+// name them, so a value added there is a series here, never "other".
 func robotsOutcomes() []robots.Outcome { return append(robots.Outcomes(), other) }
 
 // bounded returns v if it is one of set, else "other".

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"arkisto/config"
+	"arkisto/crawler/capture"
 )
 
 const namespace = "arkisto"
@@ -176,13 +177,13 @@ func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 // dashboard would show no line for a kind that has not happened yet.
 func (m *Metrics) initSeries() {
 	for _, s := range sources {
-		m.fetches.WithLabelValues(s)
+		m.fetches.WithLabelValues(string(s))
 	}
 	for _, c := range commonCodes {
 		code, class := statusLabels(c)
 		m.responses.WithLabelValues(code, class)
 	}
-	for _, k := range errorKinds() {
+	for _, k := range capture.ErrorKinds() {
 		m.fetchErrors.WithLabelValues(string(k))
 	}
 	for _, t := range recordTypes {

@@ -14,7 +14,7 @@ type Fetch struct {
 	ErrorKind capture.ErrorKind // "" when the fetch did not fail
 	WireBytes int64             // response bytes received, headers included
 	Duration  time.Duration     // request sent to response end; 0 when no request went out
-	Source    string            // how the URL was found: seed, link, embed, redirect, sitemap, feed, robots
+	Source    Source            // how the URL was found
 }
 
 // ObserveFetch counts one fetch. A fetch may have both a status and an
@@ -30,7 +30,7 @@ func (m *Metrics) ObserveFetch(f Fetch) {
 		m.responseSize.Observe(float64(f.WireBytes))
 	}
 	if f.ErrorKind != "" {
-		m.fetchErrors.WithLabelValues(bounded(errorKinds(), f.ErrorKind)).Inc()
+		m.fetchErrors.WithLabelValues(bounded(capture.ErrorKinds(), f.ErrorKind)).Inc()
 	}
 	if f.WireBytes > 0 {
 		m.downloaded.Add(float64(f.WireBytes))

@@ -2,8 +2,6 @@ package metrics
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
 )
 
 // received is one request a fake Pushgateway received.
@@ -40,19 +37,7 @@ func newGateway(t *testing.T, status int) (*gateway, *httptest.Server) {
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := received{method: r.Method, path: r.URL.EscapedPath()}
-	dec := expfmt.NewDecoder(r.Body, expfmt.ResponseFormat(r.Header))
-	for {
-		mf := new(dto.MetricFamily)
-		err := dec.Decode(mf)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			p.err = err
-			break
-		}
-		p.families = append(p.families, mf)
-	}
+	p.families, p.err = decodeFamilies(r.Body, r.Header)
 	g.mu.Lock()
 	g.pushes = append(g.pushes, p)
 	g.mu.Unlock()

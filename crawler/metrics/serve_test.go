@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
 )
 
 func TestHandler(t *testing.T) {
@@ -122,18 +120,9 @@ func scrapeValue(t *testing.T, c *http.Client, url, name string) float64 {
 		t.Fatalf("scrape %s: %v", url, err)
 	}
 	defer resp.Body.Close()
-	dec := expfmt.NewDecoder(resp.Body, expfmt.ResponseFormat(resp.Header))
-	var mfs []*dto.MetricFamily
-	for {
-		mf := new(dto.MetricFamily)
-		err := dec.Decode(mf)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("parse scrape of %s: %v", url, err)
-		}
-		mfs = append(mfs, mf)
+	mfs, err := decodeFamilies(resp.Body, resp.Header)
+	if err != nil {
+		t.Fatalf("parse scrape of %s: %v", url, err)
 	}
 	v, err := familyValue(mfs, name)
 	if err != nil {

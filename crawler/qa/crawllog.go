@@ -1,7 +1,6 @@
 package qa
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -82,25 +81,23 @@ func lookUp(path string, wanted map[string]bool) (map[string]logLine, error) {
 		return nil, fmt.Errorf("read crawl log: %w", err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		e, err := crawllog.Parse(sc.Text())
+	err = crawllog.Read(f, func(_ int, e crawllog.Entry, err error) error {
 		if err != nil {
-			continue // a line cut by a crash
+			return nil // a line cut by a crash
 		}
 		key := logKey(e.URL)
 		if !wanted[key] {
-			continue
+			return nil
 		}
 		line := logLine{Status: e.Status, Kind: e.Kind(), Note: strings.Join(e.Annotations, ",")}
 		if prev, ok := found[key]; ok && prev.reason() == ReasonCaptured && line.reason() != ReasonCaptured {
-			continue
+			return nil
 		}
 		found[key] = line
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read crawl log: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return found, nil
 }

@@ -5,5 +5,6 @@
 // crawllog, and its indexes/index.cdxj; the page requisites a page lacks
 // come from the HTML pages in its WARC files, each requisite explained by
 // its crawl.log line (robots.txt, scope, error) or by having none (never
-// fetched).
+// fetched). When arkisto qa has run, Report.QA carries its summary and the
+// HTML shows it too.
 package report

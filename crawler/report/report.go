@@ -188,22 +188,14 @@ func readCrawlLog(path string) ([]crawllog.Entry, error) {
 	}
 	defer f.Close()
 	var entries []crawllog.Entry
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		e, err := crawllog.Parse(sc.Text())
+	err = crawllog.Read(f, func(n int, e crawllog.Entry, err error) error {
 		if err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
+			return fmt.Errorf("%s line %d: %w", path, n, err)
 		}
 		entries = append(entries, e)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read crawl log %s: %w", path, err)
-	}
-	return entries, nil
+		return nil
+	})
+	return entries, err
 }
 
 // readIndex returns the URLs the CDXJ index holds a usable capture of (a

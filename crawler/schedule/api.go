@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"arkisto/config"
 )
 
 // apiHandler serves the JSON API:
@@ -68,7 +70,7 @@ func (d *daemon) apiHandler(ctx context.Context) http.Handler {
 func loopbackOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		if err != nil || !config.IsLoopbackHost(host) {
 			writeError(w, http.StatusForbidden, errors.New("without api_token the API answers this machine only"))
 			return
 		}

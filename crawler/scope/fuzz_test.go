@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+
+	"arkisto/config"
 )
 
 // FuzzCanonicalize checks that any input either fails cleanly or yields a URL
@@ -69,7 +71,7 @@ func FuzzInScope(f *testing.F) {
 			return
 		}
 		s, err := New([]*url.URL{seed}, Rules{
-			Mode:    Mode(mode),
+			Mode:    config.ScopeMode(mode),
 			Include: []*regexp.Regexp{regexp.MustCompile(`/feeds/`)},
 			Exclude: []*regexp.Regexp{regexp.MustCompile(`/private/`)},
 		})

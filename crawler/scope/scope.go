@@ -12,22 +12,11 @@ import (
 	"arkisto/config"
 )
 
-// Mode says how far a seed reaches: the config's scope setting, whose
-// words config owns.
-type Mode = config.ScopeMode
-
-// The modes, as config names them.
-const (
-	ModeHost   = config.ScopeHost
-	ModeDomain = config.ScopeDomain
-	ModePrefix = config.ScopePrefix
-)
-
-// Rules configure a Scope. A zero field means its default: ModeDomain (the
-// config default) and the trap limits listed on each field. A negative limit
+// Rules configure a Scope. A zero field means its default: config.ScopeDomain
+// (the config default) and the trap limits listed on each field. A negative limit
 // turns its check off.
 type Rules struct {
-	Mode Mode
+	Mode config.ScopeMode // the words and their meaning are config's
 	// Include widens the scope: a URL whose key matches any of them is in.
 	Include []*regexp.Regexp
 	// Exclude narrows it and wins over seeds and Include.
@@ -42,7 +31,7 @@ type Rules struct {
 // Scope answers whether a URL belongs to the crawl. It is read-only after New
 // and safe for concurrent use.
 type Scope struct {
-	mode             Mode
+	mode             config.ScopeMode
 	seeds            []seed
 	include, exclude []*regexp.Regexp
 	limits           limits
@@ -64,10 +53,10 @@ type seed struct {
 func New(seeds []*url.URL, rules Rules) (*Scope, error) {
 	mode := rules.Mode
 	if mode == "" {
-		mode = ModeDomain
+		mode = config.ScopeDomain
 	}
 	switch mode {
-	case ModeHost, ModeDomain, ModePrefix:
+	case config.ScopeHost, config.ScopeDomain, config.ScopePrefix:
 	default:
 		return nil, fmt.Errorf("build scope: mode %q is not one of host, domain, prefix", rules.Mode)
 	}
@@ -89,11 +78,11 @@ func New(seeds []*url.URL, rules Rules) (*Scope, error) {
 	return s, nil
 }
 
-func newSeed(mode Mode, u *url.URL) seed {
+func newSeed(mode config.ScopeMode, u *url.URL) seed {
 	host, isIP := normalHost(u.Hostname())
 	sd := seed{host: host, exact: isIP, port: explicitPort(u.Scheme, u.Port())}
 	switch mode {
-	case ModeDomain:
+	case config.ScopeDomain:
 		if isIP {
 			break
 		}
@@ -104,7 +93,7 @@ func newSeed(mode Mode, u *url.URL) seed {
 		} else {
 			sd.exact = true
 		}
-	case ModePrefix:
+	case config.ScopePrefix:
 		rest := withoutScheme(Key(u))
 		// Cut after the path's last '/', not a '/' in the query.
 		if end := strings.IndexByte(rest, '?'); end >= 0 {
@@ -157,14 +146,14 @@ func (s *Scope) excludedKey(key string) bool {
 	return false
 }
 
-func (sd seed) matches(mode Mode, key, host string, isIP bool, port string) bool {
+func (sd seed) matches(mode config.ScopeMode, key, host string, isIP bool, port string) bool {
 	if port != sd.port {
 		return false
 	}
 	switch mode {
-	case ModePrefix:
+	case config.ScopePrefix:
 		return strings.HasPrefix(withoutScheme(key), sd.prefix)
-	case ModeDomain:
+	case config.ScopeDomain:
 		if host == sd.host {
 			return true
 		}

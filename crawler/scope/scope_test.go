@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"arkisto/config"
 )
 
 func mustCanon(t testing.TB, raw string) *url.URL {
@@ -50,7 +52,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "host mode",
 			seeds: []string{"https://news.example.com/"},
-			rules: Rules{Mode: ModeHost},
+			rules: Rules{Mode: config.ScopeHost},
 			checks: []check{
 				{"https://news.example.com/2024/story", true},
 				{"http://news.example.com/story", true}, // http and https are one site
@@ -64,7 +66,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "domain mode with a plain TLD",
 			seeds: []string{"https://www.example.com/"},
-			rules: Rules{Mode: ModeDomain},
+			rules: Rules{Mode: config.ScopeDomain},
 			checks: []check{
 				{"https://example.com/", true},
 				{"https://img.static.example.com/a.png", true},
@@ -77,7 +79,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "domain mode with a co.uk suffix",
 			seeds: []string{"https://www.bbc.co.uk/news"},
-			rules: Rules{Mode: ModeDomain},
+			rules: Rules{Mode: config.ScopeDomain},
 			checks: []check{
 				{"https://bbc.co.uk/", true},
 				{"https://feeds.bbc.co.uk/rss", true},
@@ -89,7 +91,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "domain mode with a private suffix",
 			seeds: []string{"https://alice.github.io/blog/"},
-			rules: Rules{Mode: ModeDomain},
+			rules: Rules{Mode: config.ScopeDomain},
 			checks: []check{
 				{"https://alice.github.io/", true},
 				{"https://www.alice.github.io/", true},
@@ -109,7 +111,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "single-label seed scopes to itself",
 			seeds: []string{"http://localhost:8080/"},
-			rules: Rules{Mode: ModeDomain},
+			rules: Rules{Mode: config.ScopeDomain},
 			checks: []check{
 				{"http://localhost:8080/a", true},
 				{"http://a.localhost:8080/", false},
@@ -119,7 +121,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "ipv4 seed is that address and port only",
 			seeds: []string{"http://127.0.0.1:8080/"},
-			rules: Rules{Mode: ModeDomain},
+			rules: Rules{Mode: config.ScopeDomain},
 			checks: []check{
 				{"http://127.0.0.1:8080/page", true},
 				{"https://127.0.0.1:8080/page", true},
@@ -132,7 +134,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "ipv6 seed",
 			seeds: []string{"http://[::1]:8080/"},
-			rules: Rules{Mode: ModeDomain},
+			rules: Rules{Mode: config.ScopeDomain},
 			checks: []check{
 				{"http://[0:0::1]:8080/x", true},
 				{"http://[::2]:8080/", false},
@@ -142,7 +144,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "ports: default ports are one site, others must match",
 			seeds: []string{"http://example.com/", "https://example.org:8443/"},
-			rules: Rules{Mode: ModeHost},
+			rules: Rules{Mode: config.ScopeHost},
 			checks: []check{
 				{"https://example.com/", true},
 				{"http://example.com:80/", true},
@@ -155,7 +157,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "prefix mode",
 			seeds: []string{"https://example.com/news/index.html"},
-			rules: Rules{Mode: ModePrefix},
+			rules: Rules{Mode: config.ScopePrefix},
 			checks: []check{
 				{"https://example.com/news/", true},
 				{"https://example.com/news/2024/story.html", true},
@@ -169,7 +171,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "prefix mode cuts at the path's last slash, not the query's",
 			seeds: []string{"https://example.com/a/b?next=/c/d"},
-			rules: Rules{Mode: ModePrefix},
+			rules: Rules{Mode: config.ScopePrefix},
 			checks: []check{
 				{"https://example.com/a/x", true},
 				{"https://example.com/b", false},
@@ -178,7 +180,7 @@ func TestInScope(t *testing.T) {
 		{
 			name:  "several seeds",
 			seeds: []string{"https://a.example/", "https://b.example/"},
-			rules: Rules{Mode: ModeHost},
+			rules: Rules{Mode: config.ScopeHost},
 			checks: []check{
 				{"https://a.example/x", true},
 				{"https://b.example/y", true},
@@ -189,7 +191,7 @@ func TestInScope(t *testing.T) {
 			name:  "include widens, exclude wins",
 			seeds: []string{"https://example.com/"},
 			rules: Rules{
-				Mode:    ModeHost,
+				Mode:    config.ScopeHost,
 				Include: res(`^https://cdn\.partner\.net/`, `^https://example\.com/private/`),
 				Exclude: res(`/private/`, `\?print=1$`),
 			},
@@ -225,7 +227,7 @@ func TestInScope(t *testing.T) {
 }
 
 func TestInScopeRefusesOddURLs(t *testing.T) {
-	s := mustScope(t, []string{"https://example.com/"}, Rules{Mode: ModeHost})
+	s := mustScope(t, []string{"https://example.com/"}, Rules{Mode: config.ScopeHost})
 	tests := []struct {
 		name string
 		u    *url.URL
@@ -269,7 +271,7 @@ func TestNewRejects(t *testing.T) {
 
 func TestNewCanonicalizesSeeds(t *testing.T) {
 	raw := &url.URL{Scheme: "HTTPS", Host: "WWW.Example.COM:443", Path: "/News/./index.html"}
-	s, err := New([]*url.URL{raw}, Rules{Mode: ModePrefix})
+	s, err := New([]*url.URL{raw}, Rules{Mode: config.ScopePrefix})
 	if err != nil {
 		t.Fatal(err)
 	}

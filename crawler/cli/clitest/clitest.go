@@ -1,7 +1,10 @@
 // Package clitest holds what the command line's tests share, in-process
-// (crawler/cli) and against the built binary (the top-level main_test.go
-// and crash_test.go): reading a collection's WARC files back, with our
-// validator and with gowarc, and copying them. Only tests import it.
+// (crawler/cli) and against the built binary (the top-level tests):
+// reading a collection's WARC files back, with our validator and with
+// gowarc, and counting its captures; copying them; test servers whose
+// requests are recorded server side and can be held (Requests); and, on
+// Linux, holding a crawler's reads of its spool files to kill it
+// mid-record (SpoolGate). Only tests import it.
 package clitest
 
 import (
@@ -48,9 +51,49 @@ func CheckArchive(t testing.TB, archive string) map[string]gowarc.WarcFields {
 	return responses
 }
 
+// OpenFiles maps the .open WARC files in dir to their sizes.
+func OpenFiles(dir string) map[string]int64 {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz.open"))
+	sizes := map[string]int64{}
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			sizes[filepath.Base(f)] = st.Size()
+		}
+	}
+	return sizes
+}
+
+// Captures reads every closed WARC file in archive with gowarc and counts,
+// per file and per target (base cut off), the response and revisit
+// records: each is one capture of its URL.
+func Captures(t testing.TB, archive, base string) map[string]map[string]int {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(archive, "*.warc.gz"))
+	byFile := map[string]map[string]int{}
+	for _, f := range files {
+		byFile[filepath.Base(f)] = CapturesIn(t, f, base)
+	}
+	return byFile
+}
+
+// CapturesIn counts the captures of each target (base cut off) in the
+// WARC file at path, as Captures does.
+func CapturesIn(t testing.TB, path, base string) map[string]int {
+	t.Helper()
+	counts := map[string]int{}
+	ReadWithGowarc(t, path, func(rec gowarc.WarcRecord) {
+		if typ := rec.Type(); typ == gowarc.Response || typ == gowarc.Revisit {
+			counts[strings.TrimPrefix(rec.WarcHeader().Get(gowarc.WarcTargetURI), base)]++
+		}
+	})
+	return counts
+}
+
 // gowarcOpen serializes the opening of gowarc readers: gowarc v3.1.0 sets
 // a global of google/uuid (EnableRandPool) at each, a data race when tests
-// read WARC files in parallel (the kill tests' subtests do).
+// read WARC files in parallel (the kill tests' subtests do). The warc
+// package's writer does not read that global (newRecordID), so crawls that
+// parallel tests run in-process do not race with these readers.
 var gowarcOpen sync.Mutex
 
 // ReadWithGowarc reads every record of the WARC file at path with gowarc,
