@@ -7,7 +7,9 @@
 # runs under the DNS sandbox, so the outside hosts some pages link fail at
 # once with NXDOMAIN. Prints wall, CPU and peak RSS medians of each, the
 # targets' ratios, which URLs each fetched, and (STRACE=1) the fsync and
-# fdatasync calls of one more arkisto crawl under strace.
+# fdatasync calls of one more arkisto crawl under strace, and (PROFILE=DIR)
+# the CPU profiles of one more whole crawl and one more dry run, with where
+# the whole crawl spends what the dry run does not.
 #
 # Besides the whole crawl ("arkisto"), each run crawls the site twice more:
 # "arkisto-pages" skips every image, font and script (--exclude), so its CPU
@@ -24,6 +26,7 @@
 #   ARKISTO_FLAGS="--retries 0" scripts/bench-real.sh   # extra crawl flags
 #   STRACE=0 scripts/bench-real.sh               # skip the strace crawl
 #   KEEP=1 scripts/bench-real.sh                 # keep the temp folder
+#   PROFILE=DIR scripts/bench-real.sh            # CPU profiles of two more crawls into DIR
 #
 # Installs nginx, wget, time and strace with apt-get when missing (needs
 # root, as the sandbox does). Figures from a busy machine are noisy.
@@ -214,4 +217,26 @@ if [[ $use_strace == 1 ]]; then
 		printf "%-10s %7d calls  %8.3f s  %8.3f ms/call  %.2f per fetched URL (%d)\n", $NF, $4, $2, $3 / 1000, $4 / n, n
 		found = 1
 	} END { if (!found) print "no fsync or fdatasync calls" }' "$dir/strace.txt"
+fi
+
+if [[ -n "${PROFILE:-}" ]]; then
+	mkdir -p "$PROFILE"
+	PROFILE=$(cd "$PROFILE" && pwd)
+	cp "$work/bin/arkisto" "$PROFILE/arkisto"
+	echo
+	echo "== CPU profiles of one more crawl and one more dry run: $PROFILE/{arkisto,arkisto-dry}.pprof"
+	for v in arkisto arkisto-dry; do
+		dir=$work/profile/$v
+		variant_command "$v"
+		mkdir -p "$dir"
+		"$sandbox" "${arkisto[@]}" --cpuprofile "$PROFILE/$v.pprof" --output "$dir/coll" "$seed" 2>"$dir/arkisto.err"
+		go tool pprof -top "$PROFILE/arkisto" "$PROFILE/$v.pprof" 2>/dev/null | sed -n "s/^Duration: \(.*\)/   $v: \1/p"
+	done
+	# What recording adds: the WARC (deflate, digests and parse, writes),
+	# its indexes, the commits Settle forces, and the collector.
+	echo "   where the whole crawl spends what the dry run does not (cumulative CPU):"
+	go tool pprof -top -cum -nodecount=100000 "$PROFILE/arkisto" "$PROFILE/arkisto.pprof" 2>/dev/null |
+		grep -E ' (arkisto/crawler\.\(\*Crawler\)\.archive|arkisto/warc\.\(\*Writer\)\.writeMember|arkisto/warc\.Prepare|crypto/sha1\.\(\*digest\)\.Write|arkisto/warc\.\(\*IndexWriter\)\.Add|arkisto/warc\.\(\*DedupIndex\)\.Add|arkisto/crawler/frontier\.\(\*diskFrontier\)\.Settle|syscall\.Fdatasync|runtime\.gcBgMarkWorker)$' |
+		awk '{ printf "   %-8s %s\n", $4, $6 }'
+	echo "   (go tool pprof -http=: $PROFILE/arkisto $PROFILE/arkisto.pprof for the rest)"
 fi
