@@ -59,6 +59,11 @@ for run in $(seq "$count"); do
 		printf -- '-- run %d of %d, %s: %.2f s wall, %.2f CPU-s, peak RSS %.1f MB, %d of %d videos whole (load average %s)\n' \
 			"$run" "$count" "$v" "$wall" "$cpu" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')" "$whole" "$videos" "$(cut -d' ' -f1 /proc/loadavg)"
 		[[ -n "${KEEP:-}" ]] || rm -rf "$dir/coll/archive" # up to VIDEOS x VIDEO_SIZE of WARC
+		if [[ $v == arkisto ]] && ((whole != videos)); then
+			echo "$v captured $whole of $videos videos whole; their crawl.log lines:" >&2
+			grep '\.mp4' "$dir/coll/logs/crawl.log" >&2 || true
+			exit 1
+		fi
 	done
 done
 

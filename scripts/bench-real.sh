@@ -194,6 +194,7 @@ echo "only arkisto: $(comm -23 "$dir/a.sorted" "$dir/w.sorted" | wc -l) ($(comm 
 comm -23 "$dir/a.sorted" "$dir/w.sorted" | head -3 | sed 's/^/   /'
 echo "only wget:    $(comm -13 "$dir/a.sorted" "$dir/w.sorted" | wc -l) ($(comm -13 "$dir/a.sorted" "$dir/w.sorted" | kind))"
 comm -13 "$dir/a.sorted" "$dir/w.sorted" | head -3 | sed 's/^/   /'
+missed=$(comm -13 "$dir/a.sorted" "$dir/w.sorted" | wc -l)
 echo "arkisto's crawl.log lines without an HTTP status, by code and host:"
 awk '$2 <= 0 { h = $4; sub(/^[a-z]*:\/\//, "", h); sub(/\/.*/, "", h); n[$2 " " h]++ } END { for (k in n) print "   " k ": " n[k] }' \
 	"$dir/coll/logs/crawl.log" | sort
@@ -203,6 +204,11 @@ cat <<'EOF'
    tries: -1 no such host, -8 dropped with a host given up. -5000 are links out of scope and
    -9998 a page robots.txt disallows, which wget skips too.)
 EOF
+
+if ((missed > 0)); then
+	echo "arkisto missed $missed URLs that wget fetched (listed above)" >&2
+	exit 1
+fi
 
 if [[ $use_strace == 1 ]]; then
 	echo

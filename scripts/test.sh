@@ -36,4 +36,14 @@ echo "== pywb check (index equality, replay, warcio check)"
 ARKISTO_BIN=.cache/arkisto scripts/pywb-check.sh
 echo "== WACZ check (wacz validate, pywb, arkisto qa in Chromium, ReplayWeb.page)"
 scripts/wacz-check.sh
+echo "== benchmark scripts, one small run each (figures not checked: only that they run, that"
+echo "   arkisto fetches every URL wget does, and that every video comes whole)"
+COUNT=1 ARTICLES=100 STRACE=0 scripts/bench-real.sh >/tmp/arkisto-bench-real.log 2>&1 || {
+	cat /tmp/arkisto-bench-real.log
+	exit 1
+}
+COUNT=1 VIDEOS=4 VIDEO_SIZE=$((8 << 20)) scripts/bench-memory.sh >/tmp/arkisto-bench-memory.log 2>&1 || {
+	cat /tmp/arkisto-bench-memory.log
+	exit 1
+}
 echo "== all checks passed"
