@@ -192,9 +192,9 @@ echo "barefetch: the arkisto list; $(cat "$dir/barefetch.out")"
 echo "both:      $(comm -12 "$dir/a.sorted" "$dir/w.sorted" | wc -l)"
 echo "only arkisto: $(comm -23 "$dir/a.sorted" "$dir/w.sorted" | wc -l) ($(comm -23 "$dir/a.sorted" "$dir/w.sorted" | kind))"
 comm -23 "$dir/a.sorted" "$dir/w.sorted" | head -3 | sed 's/^/   /'
-echo "only wget:    $(comm -13 "$dir/a.sorted" "$dir/w.sorted" | wc -l) ($(comm -13 "$dir/a.sorted" "$dir/w.sorted" | kind))"
-comm -13 "$dir/a.sorted" "$dir/w.sorted" | head -3 | sed 's/^/   /'
 missed=$(comm -13 "$dir/a.sorted" "$dir/w.sorted" | wc -l)
+echo "only wget:    $missed ($(comm -13 "$dir/a.sorted" "$dir/w.sorted" | kind))"
+comm -13 "$dir/a.sorted" "$dir/w.sorted" | head -3 | sed 's/^/   /'
 echo "arkisto's crawl.log lines without an HTTP status, by code and host:"
 awk '$2 <= 0 { h = $4; sub(/^[a-z]*:\/\//, "", h); sub(/\/.*/, "", h); n[$2 " " h]++ } END { for (k in n) print "   " k ": " n[k] }' \
 	"$dir/coll/logs/crawl.log" | sort
@@ -232,10 +232,9 @@ if [[ -n "${PROFILE:-}" ]]; then
 	echo
 	echo "== CPU profiles of one more crawl and one more dry run: $PROFILE/{arkisto,arkisto-dry}.pprof"
 	for v in arkisto arkisto-dry; do
-		dir=$work/profile/$v
 		variant_command "$v"
-		mkdir -p "$dir"
-		"$sandbox" "${arkisto[@]}" --cpuprofile "$PROFILE/$v.pprof" --output "$dir/coll" "$seed" 2>"$dir/arkisto.err"
+		arkisto+=(--cpuprofile "$PROFILE/$v.pprof")
+		bench_crawl "$work/profile/$v"
 		go tool pprof -top "$PROFILE/arkisto" "$PROFILE/$v.pprof" 2>/dev/null | sed -n "s/^Duration: \(.*\)/   $v: \1/p"
 	done
 	# What recording adds: the WARC (deflate, digests and parse, writes),

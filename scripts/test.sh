@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # The whole test suite: Go tests with the race detector, a short run of every
-# fuzz target, and the integration checks against real Prometheus, Pushgateway
-# and pywb (each installs what it needs when it is missing).
+# fuzz target, the integration checks against real Prometheus, Pushgateway,
+# pywb and Chromium, and one small run of the benchmark scripts (each
+# installs what it needs when it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# quietly LOG COMMAND...: runs COMMAND with its output in LOG, shown only
+# when it fails.
+quietly() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 || {
+		cat "$log"
+		exit 1
+	}
+}
 
 echo "== go vet"
 go vet ./...
@@ -20,10 +32,7 @@ go list -f '{{.Dir}}' ./... | while read -r dir; do
 	pkg=$(go list "$dir")
 	for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
 		echo "-- $pkg $target"
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime 30000x "$pkg" >/tmp/arkisto-fuzz.log 2>&1 || {
-			cat /tmp/arkisto-fuzz.log
-			exit 1
-		}
+		quietly /tmp/arkisto-fuzz.log go test -run '^$' -fuzz "^${target}\$" -fuzztime 30000x "$pkg"
 	done
 done
 
@@ -38,12 +47,6 @@ echo "== WACZ check (wacz validate, pywb, arkisto qa in Chromium, ReplayWeb.page
 scripts/wacz-check.sh
 echo "== benchmark scripts, one small run each (figures not checked: only that they run, that"
 echo "   arkisto fetches every URL wget does, and that every video comes whole)"
-COUNT=1 ARTICLES=100 STRACE=0 scripts/bench-real.sh >/tmp/arkisto-bench-real.log 2>&1 || {
-	cat /tmp/arkisto-bench-real.log
-	exit 1
-}
-COUNT=1 VIDEOS=4 VIDEO_SIZE=$((8 << 20)) scripts/bench-memory.sh >/tmp/arkisto-bench-memory.log 2>&1 || {
-	cat /tmp/arkisto-bench-memory.log
-	exit 1
-}
+quietly /tmp/arkisto-bench-real.log env COUNT=1 ARTICLES=100 STRACE=0 scripts/bench-real.sh
+quietly /tmp/arkisto-bench-memory.log env COUNT=1 VIDEOS=4 VIDEO_SIZE=$((8 << 20)) scripts/bench-memory.sh
 echo "== all checks passed"
